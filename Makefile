@@ -1,0 +1,41 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := models/jobclass.joblib
+
+.PHONY: install run test train evaluate lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+$(MODEL): $(STAMP) data/labeled_postings.csv
+	$(BIN)/jobclass train --data data/labeled_postings.csv --model $(MODEL)
+
+run: $(MODEL)
+	$(BIN)/jobclass predict examples/*.txt
+
+train: $(STAMP)
+	$(BIN)/jobclass train --data data/labeled_postings.csv --model $(MODEL)
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check jobclass tests
+	$(BIN)/ruff format --check jobclass tests
+
+# Real postings from ../shared/realworld (evaluation only), with and without their titles.
+DEV := ../shared/realworld/dev.csv
+evaluate: $(MODEL)
+	$(BIN)/jobclass evaluate --data $(DEV)
+	$(BIN)/jobclass evaluate --data $(DEV) --no-title
+
+clean:
+	rm -rf $(VENV) $(MODEL) models/jobclass.json
