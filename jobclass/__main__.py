@@ -1,0 +1,3 @@
+from jobclass.cli import main
+
+main()

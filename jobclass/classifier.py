@@ -1,0 +1,191 @@
+"""The public face of the model: train, load, predict with explanations, evaluate."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from jobclass.corpus import file_sha256, load_labeled
+from jobclass.errors import ModelError
+from jobclass.labels import LABELS
+from jobclass.model import (
+    WORD_BLOCKS,
+    CrossValidation,
+    Metrics,
+    as_model_input,
+    cross_validate,
+    fit_pipeline,
+    score,
+)
+from jobclass.persist import environment_versions, load_verified, read_manifest, save_model
+from jobclass.text import Posting
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = PROJECT_ROOT / "data" / "labeled_postings.csv"
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "jobclass.joblib"
+TOP_TERMS = 6
+
+
+@dataclass(frozen=True)
+class TermWeight:
+    """A word or phrase of the posting and how much it pushed the prediction toward the label."""
+
+    term: str
+    where: str  # "title" or "text"
+    weight: float
+
+    def to_dict(self) -> dict:
+        return {"term": self.term, "where": self.where, "weight": round(self.weight, 4)}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The predicted label, the probability of each label, and the terms that weighed most for it."""
+
+    label: str
+    probabilities: dict[str, float]
+    top_terms: tuple[TermWeight, ...]
+    title: str | None = None
+    source: str = "<text>"
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.label]
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "label": self.label,
+            "confidence": round(self.confidence, 4),
+            "probabilities": {label: round(p, 4) for label, p in self.probabilities.items()},
+            "top_terms": [term.to_dict() for term in self.top_terms],
+        }
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    model_path: Path
+    rows: int
+    label_counts: dict[str, int]
+    cv: CrossValidation
+    manifest: dict
+
+
+class Classifier:
+    """A loaded, verified model. `predict(text, title=None)` classifies one posting."""
+
+    def __init__(self, pipeline, manifest: dict):
+        self.pipeline = pipeline
+        self.manifest = manifest
+
+    @cached_property
+    def _labels(self) -> list[str]:
+        return list(self.pipeline.named_steps["classifier"].classes_)
+
+    @cached_property
+    def _explained_features(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Indices, display terms and places of the word features, and the per-label relative weights."""
+        names = self.pipeline.named_steps["features"].get_feature_names_out()
+        blocks = np.array([name.split("__", 1)[0] for name in names])
+        keep = np.flatnonzero(np.isin(blocks, WORD_BLOCKS))
+        terms = np.array([names[i].split("__", 1)[1] for i in keep])
+        places = np.where(blocks[keep] == "title_words", "title", "text")
+        coef = self.pipeline.named_steps["classifier"].coef_
+        # A term's pull toward a label is its weight there minus its mean weight over all labels.
+        relative = (coef - coef.mean(axis=0))[:, keep]
+        return keep, np.stack([terms, places]), relative
+
+    def predict(self, text: str, title: str | None = None) -> Prediction:
+        """Classify one posting's text (and title, when known)."""
+        return self.predict_many([Posting(text=text, title=title)])[0]
+
+    def predict_many(self, postings: Iterable[Posting]) -> list[Prediction]:
+        """Classify several postings in one vectorised pass."""
+        postings = list(postings)
+        frame = as_model_input([p.title for p in postings], [p.text for p in postings])
+        features = self.pipeline.named_steps["features"].transform(frame)
+        probabilities = self.pipeline.named_steps["classifier"].predict_proba(features)
+        keep, (terms, places), relative = self._explained_features
+        word_features = features[:, keep].tocsr()
+        predictions = []
+        for row, posting in enumerate(postings):
+            by_label = {label: float(probabilities[row, self._labels.index(label)]) for label in LABELS}
+            best = max(by_label, key=by_label.get)
+            start, end = word_features.indptr[row], word_features.indptr[row + 1]
+            columns, values = word_features.indices[start:end], word_features.data[start:end]
+            pulls = values * relative[self._labels.index(best), columns]
+            order = [i for i in np.argsort(-pulls)[:TOP_TERMS] if pulls[i] > 0]
+            top = tuple(
+                TermWeight(str(terms[columns[i]]), str(places[columns[i]]), float(pulls[i])) for i in order
+            )
+            predictions.append(Prediction(best, by_label, top, title=posting.title, source=posting.source))
+        return predictions
+
+    def evaluate(self, data: str | Path, use_title: bool = True) -> Metrics:
+        """Score the model on a labeled CSV, with titles or on content alone."""
+        frame = load_labeled(data)
+        titles = frame["title"].tolist() if use_title else [None] * len(frame)
+        predicted = self.pipeline.predict(as_model_input(titles, frame["description"].tolist()))
+        return score(frame["label"].to_numpy(), predicted)
+
+
+def train(data: str | Path = DEFAULT_DATA, model_path: str | Path = DEFAULT_MODEL) -> TrainingResult:
+    """Cross-validate on a labeled CSV, fit on all of it, and save the model with its manifest."""
+    frame = load_labeled(data)
+    counts = Counter(frame["label"])
+    cv = cross_validate(frame)
+    pipeline = fit_pipeline(frame)
+    manifest = save_model(
+        pipeline,
+        model_path,
+        {
+            "labels": list(LABELS),
+            "training_data": {
+                "file": Path(data).name,
+                "sha256": file_sha256(data),
+                "rows": len(frame),
+                "label_counts": {label: counts.get(label, 0) for label in LABELS},
+            },
+            "cv": cv.to_dict(),
+        },
+    )
+    return TrainingResult(Path(model_path), len(frame), dict(counts), cv, manifest)
+
+
+def default_model_staleness() -> str | None:
+    """Why the default model must be (re)built before use, or None when it is up to date."""
+    if not DEFAULT_MODEL.exists():
+        return f"no model at {DEFAULT_MODEL}"
+    try:
+        manifest = read_manifest(DEFAULT_MODEL)
+    except ModelError:
+        return f"{DEFAULT_MODEL} was written by another jobclass version"
+    if manifest.get("versions") != environment_versions():
+        return f"{DEFAULT_MODEL} was trained with other library versions"
+    if manifest.get("training_data", {}).get("sha256") != file_sha256(DEFAULT_DATA):
+        return f"{DEFAULT_DATA} has changed since {DEFAULT_MODEL} was trained"
+    return None
+
+
+def ensure_default_model(notify: Callable[[str], None] = log.warning) -> Path:
+    """Train the default model from the bundled corpus when it is missing or stale, telling `notify` why."""
+    reason = default_model_staleness()
+    if reason:
+        notify(f"{reason}; training one from {DEFAULT_DATA} first")
+        train(DEFAULT_DATA, DEFAULT_MODEL)
+    return DEFAULT_MODEL
+
+
+def load_model(model_path: str | Path | None = None) -> Classifier:
+    """Load a verified model; with no path, the default one, (re)trained from the bundled corpus if needed."""
+    pipeline, manifest = load_verified(ensure_default_model() if model_path is None else model_path)
+    return Classifier(pipeline, manifest)

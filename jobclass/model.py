@@ -1,0 +1,169 @@
+"""The classifier: a scikit-learn Pipeline over title and description, its training, CV and evaluation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+
+from jobclass.errors import DataError
+from jobclass.labels import LABELS
+
+SEED = 0
+CV_FOLDS = 5
+# Feature blocks whose names are readable words; character n-grams are left out of explanations.
+WORD_BLOCKS = ("title_words", "text_words")
+
+
+def build_pipeline(C: float = 10.0) -> Pipeline:
+    """Word and character n-gram TF-IDF over title and description, into a multinomial logistic regression."""
+    features = ColumnTransformer(
+        [
+            ("title_words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), "title"),
+            (
+                "title_chars",
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True),
+                "title",
+            ),
+            (
+                "text_words",
+                TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.8, sublinear_tf=True),
+                "description",
+            ),
+            (
+                "text_chars",
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True),
+                "description",
+            ),
+        ]
+    )
+    classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=SEED)
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def as_model_input(titles: list[str | None], texts: list[str]) -> pd.DataFrame:
+    """The two-column frame the pipeline reads; a missing title becomes an empty string."""
+    return pd.DataFrame({"title": [title or "" for title in titles], "description": list(texts)})
+
+
+def with_titleless_copies(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each posting twice, once without its title, so the model also learns to read content alone."""
+    titleless = frame.assign(title="")
+    return pd.concat([frame, titleless], ignore_index=True)
+
+
+def fit_pipeline(frame: pd.DataFrame) -> Pipeline:
+    """Fit a fresh pipeline on a labeled frame (`title`, `description`, `label`)."""
+    training = with_titleless_copies(frame)
+    pipeline = build_pipeline()
+    pipeline.fit(training[["title", "description"]], training["label"])
+    return pipeline
+
+
+@dataclass(frozen=True)
+class ClassMetrics:
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+    def to_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "support": self.support,
+        }
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Per-class precision/recall/F1, macro-F1, accuracy and the confusion matrix (rows = true labels)."""
+
+    per_class: tuple[ClassMetrics, ...]
+    macro_f1: float
+    accuracy: float
+    confusion: tuple[tuple[int, ...], ...]
+    labels: tuple[str, ...] = LABELS
+
+    def to_dict(self) -> dict:
+        return {
+            "macro_f1": round(self.macro_f1, 4),
+            "accuracy": round(self.accuracy, 4),
+            "per_class": [metrics.to_dict() for metrics in self.per_class],
+            "labels": list(self.labels),
+            "confusion": [list(row) for row in self.confusion],
+        }
+
+
+def score(true_labels, predicted_labels) -> Metrics:
+    """Metrics over all four labels, whether or not each occurs in the data."""
+    precision, recall, f1, support = precision_recall_fscore_support(
+        true_labels, predicted_labels, labels=list(LABELS), zero_division=0
+    )
+    present = support > 0
+    per_class = tuple(
+        ClassMetrics(label, float(p), float(r), float(f), int(s))
+        for label, p, r, f, s in zip(LABELS, precision, recall, f1, support, strict=True)
+    )
+    matrix = confusion_matrix(true_labels, predicted_labels, labels=list(LABELS))
+    return Metrics(
+        per_class=per_class,
+        # Macro-F1 over the labels present in the data, so a subset without a class is not penalised for it.
+        macro_f1=float(np.mean(f1[present])) if present.any() else 0.0,
+        accuracy=float(np.mean(np.asarray(true_labels) == np.asarray(predicted_labels))),
+        confusion=tuple(tuple(int(cell) for cell in row) for row in matrix),
+    )
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Out-of-fold metrics from stratified k-fold CV, scored with and without titles."""
+
+    with_title: Metrics
+    without_title: Metrics
+    folds: int
+
+    def to_dict(self) -> dict:
+        return {
+            "folds": self.folds,
+            "with_title": self.with_title.to_dict(),
+            "without_title": self.without_title.to_dict(),
+        }
+
+
+def check_trainable(frame: pd.DataFrame, folds: int = CV_FOLDS) -> None:
+    """Refuse data with fewer than two labels, or a label too rare for stratified k-fold CV."""
+    counts = frame["label"].value_counts()
+    if len(counts) < 2:
+        raise DataError(f"training data has only one label ({counts.index[0]}); at least two are needed")
+    rare = counts[counts < folds]
+    if len(rare):
+        listing = ", ".join(f"{label} ({n})" for label, n in rare.items())
+        raise DataError(
+            f"too few postings for {folds}-fold cross-validation: {listing}; need {folds} per label"
+        )
+
+
+def cross_validate(frame: pd.DataFrame, folds: int = CV_FOLDS) -> CrossValidation:
+    """Stratified k-fold CV (fixed seed); each held-out fold is predicted with and without its titles."""
+    check_trainable(frame, folds)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    with_title = np.empty(len(frame), dtype=object)
+    without_title = np.empty(len(frame), dtype=object)
+    for train_index, test_index in splitter.split(frame, frame["label"]):
+        pipeline = fit_pipeline(frame.iloc[train_index])
+        held_out = frame.iloc[test_index][["title", "description"]]
+        with_title[test_index] = pipeline.predict(held_out)
+        without_title[test_index] = pipeline.predict(held_out.assign(title=""))
+    truth = frame["label"].to_numpy()
+    return CrossValidation(score(truth, with_title), score(truth, without_title), folds)

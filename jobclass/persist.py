@@ -1,0 +1,110 @@
+"""Saving and loading models with a JSON manifest: a model is unpickled only if its manifest vouches."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import joblib
+
+from jobclass.corpus import file_sha256
+from jobclass.errors import ModelError
+
+# Bumped whenever the saved pipeline's structure changes, so old files are refused rather than misread.
+MODEL_FORMAT = 1
+RETRAIN_HINT = "retrain it with `jobclass train`"
+
+
+def manifest_path(model_path: str | Path) -> Path:
+    """The manifest sits beside the model: `models/jobclass.joblib` -> `models/jobclass.json`."""
+    return Path(model_path).with_suffix(".json")
+
+
+def package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def environment_versions() -> dict[str, str]:
+    """The versions that must match for a pickled pipeline to load and behave the same."""
+    return {
+        "jobclass": package_version("jobclass"),
+        "scikit-learn": package_version("scikit-learn"),
+        "spacy": package_version("spacy"),
+    }
+
+
+def write_atomically(path: Path, write) -> None:
+    """Call `write(temp_path)` and move the result onto `path` only once it is complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(temp_name))
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def save_model(pipeline, model_path: str | Path, manifest: dict) -> dict:
+    """Write the pipeline with joblib and its manifest beside it; returns the full manifest."""
+    model_path = Path(model_path)
+    write_atomically(model_path, lambda temp: joblib.dump(pipeline, temp))
+    full_manifest = {
+        "format": MODEL_FORMAT,
+        **manifest,
+        "versions": environment_versions(),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model_file": model_path.name,
+        "model_sha256": file_sha256(model_path),
+    }
+    text = json.dumps(full_manifest, indent=2) + "\n"
+    write_atomically(manifest_path(model_path), lambda temp: temp.write_text(text, encoding="utf-8"))
+    return full_manifest
+
+
+def read_manifest(model_path: str | Path) -> dict:
+    """Read and check a model's manifest without touching the model file's pickle."""
+    model_path = Path(model_path)
+    if not model_path.is_file():
+        raise ModelError(f"{model_path}: no model file; {RETRAIN_HINT}")
+    path = manifest_path(model_path)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{model_path}: no manifest ({path.name}) beside it; {RETRAIN_HINT}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ModelError(f"{path}: the manifest is not valid JSON; {RETRAIN_HINT}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{model_path}: written by an incompatible jobclass version; {RETRAIN_HINT}")
+    return manifest
+
+
+def load_verified(model_path: str | Path) -> tuple[object, dict]:
+    """Unpickle a model only after its sha256 and library versions match its manifest."""
+    model_path = Path(model_path)
+    manifest = read_manifest(model_path)
+    if file_sha256(model_path) != manifest.get("model_sha256"):
+        raise ModelError(
+            f"{model_path}: sha256 does not match its manifest (changed or corrupted); refusing to load it; "
+            f"{RETRAIN_HINT}"
+        )
+    expected = manifest.get("versions", {})
+    for name, installed in environment_versions().items():
+        if name != "spacy" and expected.get(name) != installed:
+            raise ModelError(
+                f"{model_path}: made with {name} {expected.get(name)}, but {installed} is installed; "
+                f"{RETRAIN_HINT}"
+            )
+    try:
+        pipeline = joblib.load(model_path)
+    except Exception as err:  # a file that passed the hash check but still fails to unpickle
+        raise ModelError(f"{model_path}: cannot be loaded ({type(err).__name__}); {RETRAIN_HINT}") from None
+    return pipeline, manifest
