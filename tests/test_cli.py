@@ -1,0 +1,163 @@
+"""The CLI through click's CliRunner: output shapes, and one-line errors with exit code 1."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from jobclass import classifier
+from jobclass.cli import cli
+from jobclass.labels import LABELS
+from jobclass.persist import manifest_path
+
+from .conftest import EXAMPLES
+
+
+@pytest.fixture
+def run():
+    def invoke(*args, input=None):
+        return CliRunner().invoke(cli, [str(arg) for arg in args], input=input)
+
+    return invoke
+
+
+def assert_one_line_error(result, pattern):
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: ")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert pattern in result.stderr
+
+
+def test_predict_json_gives_label_and_probabilities(run, small_model):
+    result = run("predict", EXAMPLES / "ml_engineer.txt", "--json", "--model", small_model)
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["label"] in LABELS
+    assert record["title"] == "Senior Machine Learning Engineer, Recommendations"
+    assert sum(record["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert record["top_terms"] and {"term", "where", "weight"} <= set(record["top_terms"][0])
+
+
+def test_predict_several_files_gives_json_lines(run, small_model):
+    files = sorted(EXAMPLES.glob("*.txt"))
+    result = run("predict", *files, "--json", "--model", small_model)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == [str(f) for f in files]
+
+
+def test_predict_text_output(run, small_model):
+    result = run("predict", EXAMPLES / "data_scientist.txt", "--model", small_model)
+    assert result.exit_code == 0, result.output
+    assert "label:" in result.stdout and "probabilities:" in result.stdout and "top terms:" in result.stdout
+    assert "Data Scientist, Customer Insights" in result.stdout
+
+
+def test_predict_from_stdin_with_title_option(run, small_model):
+    result = run(
+        "predict",
+        "-",
+        "--title",
+        "Lead Data Scientist",
+        "--json",
+        "--model",
+        small_model,
+        input="We analyse churn and build dashboards for stakeholders.",
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["source"] == "<stdin>" and record["title"] == "Lead Data Scientist"
+
+
+def test_predict_trains_default_model_when_missing(run, small_csv, tmp_path, monkeypatch):
+    model = tmp_path / "models" / "jobclass.joblib"
+    monkeypatch.setattr(classifier, "DEFAULT_MODEL", model)
+    monkeypatch.setattr(classifier, "DEFAULT_DATA", small_csv)
+    result = run("predict", EXAMPLES / "ai_scientist.txt")
+    assert result.exit_code == 0, result.output
+    assert "training one from" in result.stderr
+    assert model.exists() and manifest_path(model).exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the posting is empty"),
+        (b"  \n \n", "the posting is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file"),
+        (b"Senior caf\xe9 data person", "is not UTF-8 text"),
+    ],
+)
+def test_predict_bad_input_file(run, small_model, tmp_path, content, message):
+    path = tmp_path / "posting.txt"
+    path.write_bytes(content)
+    assert_one_line_error(run("predict", path, "--model", small_model), message)
+
+
+def test_predict_missing_file(run, small_model, tmp_path):
+    assert_one_line_error(run("predict", tmp_path / "absent.txt", "--model", small_model), "no such file")
+
+
+def test_predict_missing_model(run, tmp_path):
+    result = run("predict", EXAMPLES / "ml_engineer.txt", "--model", tmp_path / "absent.joblib")
+    assert_one_line_error(result, "no model file; retrain it with `jobclass train`")
+
+
+def test_predict_tampered_model(run, small_model, tmp_path):
+    target = tmp_path / "model.joblib"
+    shutil.copy(small_model, target)
+    shutil.copy(manifest_path(small_model), manifest_path(target))
+    target.write_bytes(target.read_bytes()[:-10])
+    result = run("predict", EXAMPLES / "ml_engineer.txt", "--model", target)
+    assert_one_line_error(result, "sha256 does not match its manifest")
+
+
+def test_evaluate_prints_table_and_confusion_matrix(run, small_model, small_csv):
+    result = run("evaluate", "--data", small_csv, "--model", small_model)
+    assert result.exit_code == 0, result.output
+    assert "macro-F1" in result.stdout and "confusion matrix" in result.stdout
+    for label in LABELS:
+        assert label in result.stdout
+
+
+def test_evaluate_json_with_and_without_title(run, small_model, small_csv):
+    with_title = json.loads(run("evaluate", "--data", small_csv, "--model", small_model, "--json").stdout)
+    without = json.loads(
+        run("evaluate", "--data", small_csv, "--model", small_model, "--json", "--no-title").stdout
+    )
+    assert sum(sum(row) for row in with_title["confusion"]) == 160
+    assert with_title["macro_f1"] >= without["macro_f1"]
+
+
+def test_evaluate_csv_without_needed_columns(run, small_model, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("name,text\nA,b\n")
+    assert_one_line_error(run("evaluate", "--data", path, "--model", small_model), "missing column(s)")
+
+
+def test_train_refuses_unknown_label(run, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("title,description,label\nA,some text,data_scientist\nB,more text,data_wizard\n")
+    result = run("train", "--data", path, "--model", tmp_path / "m.joblib")
+    assert_one_line_error(result, "unknown label 'data_wizard' in data row 2")
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def test_train_prints_cv_and_saves(run, small_csv, tmp_path):
+    model = tmp_path / "m.joblib"
+    result = run("train", "--data", small_csv, "--model", model)
+    assert result.exit_code == 0, result.output
+    assert "5-fold cross-validation" in result.stdout and "macro-F1" in result.stdout
+    assert model.exists() and manifest_path(model).exists()
+
+
+def test_unknown_option_is_a_usage_error(run):
+    assert run("predict", "--nope").exit_code == 2
+
+
+def test_train_refuses_a_single_label(run, tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("title,description,label\n" + "".join(f"T{i},text {i},ml_engineer\n" for i in range(6)))
+    assert_one_line_error(run("train", "--data", path, "--model", tmp_path / "m.joblib"), "only one label")

@@ -1,0 +1,76 @@
+"""The bundled corpus meets the issue's counts and variety rule, and bad labeled files are refused."""
+
+import pytest
+
+from jobclass.corpus import load_labeled, repeated_sentence_ratio, sentences
+from jobclass.errors import DataError
+from jobclass.labels import LABELS
+
+
+def test_corpus_counts(corpus):
+    assert len(corpus) >= 400
+    counts = corpus["label"].value_counts()
+    assert set(counts.index) == set(LABELS)
+    assert counts.min() >= 100
+
+
+def test_corpus_posting_lengths(corpus):
+    words = corpus["description"].str.split().str.len()
+    assert words.min() >= 120, corpus.loc[words.idxmin(), "id"]
+    assert words.max() <= 600, corpus.loc[words.idxmax(), "id"]
+
+
+def test_corpus_ids_are_unique_and_titles_present(corpus):
+    assert corpus["id"].is_unique
+    assert (corpus["title"].str.strip() != "").all()
+
+
+def test_corpus_variety_rule(corpus):
+    assert repeated_sentence_ratio(corpus["description"].tolist()) < 0.05
+
+
+def test_repeated_sentence_ratio_counts_shared_sentences():
+    shared = "We offer a generous pension and private health cover."
+    texts = [
+        f"{shared} You will build pipelines in Spark daily.",
+        f"{shared} You will analyse churn for marketing teams.",
+    ]
+    assert repeated_sentence_ratio(texts) == pytest.approx(0.5)
+    assert repeated_sentence_ratio(["One two three four five.", "Six seven eight nine ten."]) == 0.0
+
+
+def test_sentences_skip_headings_and_fragments():
+    assert sentences("Requirements:\n- Python\n- Five years of production experience with Spark.") == [
+        "five years of production experience with spark."
+    ]
+
+
+def write(tmp_path, text):
+    path = tmp_path / "data.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_missing_columns_are_named(tmp_path):
+    path = write(tmp_path, "title,text,label\nDS,some text,data_scientist\n")
+    with pytest.raises(
+        DataError, match=r"missing column\(s\) description; columns found: title, text, label"
+    ):
+        load_labeled(path)
+
+
+def test_unknown_label_is_named_with_its_row(tmp_path):
+    path = write(tmp_path, "title,description,label\nA,text,data_scientist\nB,text,data_engineer\n")
+    with pytest.raises(DataError, match=r"unknown label 'data_engineer' in data row 2"):
+        load_labeled(path)
+
+
+def test_empty_description_is_refused(tmp_path):
+    path = write(tmp_path, "title,description,label\nA,text,data_scientist\nB,  ,ml_engineer\n")
+    with pytest.raises(DataError, match="empty description in data row 2"):
+        load_labeled(path)
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(DataError, match="no such file"):
+        load_labeled(tmp_path / "absent.csv")

@@ -1,0 +1,102 @@
+"""The classifier: probabilities, explanations, determinism, evaluation."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from jobclass import classifier, load_model
+from jobclass.classifier import train
+from jobclass.labels import LABELS
+from jobclass.model import score
+
+MLE_TEXT = (
+    "You will deploy models to production on Kubernetes, build feature pipelines with Airflow and Spark, "
+    "own CI/CD for model serving, and monitor latency and drift. Strong Python and Docker skills."
+)
+
+
+@pytest.fixture(scope="module")
+def model(small_model):
+    return load_model(small_model)
+
+
+def test_prediction_has_a_label_and_probabilities_summing_to_one(model):
+    prediction = model.predict(MLE_TEXT, title="Machine Learning Engineer")
+    assert prediction.label in LABELS
+    assert set(prediction.probabilities) == set(LABELS)
+    assert sum(prediction.probabilities.values()) == pytest.approx(1.0)
+    assert prediction.confidence == max(prediction.probabilities.values())
+
+
+def test_clear_engineering_posting_reads_as_ml_engineer_even_without_title(model):
+    assert model.predict(MLE_TEXT).label == "ml_engineer"
+
+
+def test_top_terms_come_from_the_posting_and_push_toward_the_label(model):
+    prediction = model.predict(MLE_TEXT, title="Machine Learning Engineer")
+    assert prediction.top_terms
+    text = ("Machine Learning Engineer " + MLE_TEXT).lower()
+    for term in prediction.top_terms:
+        assert term.weight > 0
+        assert all(word in text for word in term.term.split())
+    assert [t.weight for t in prediction.top_terms] == sorted(
+        (t.weight for t in prediction.top_terms), reverse=True
+    )
+
+
+def test_predict_many_matches_predict(model):
+    from jobclass.text import Posting
+
+    single = model.predict(MLE_TEXT, title="ML Engineer")
+    batch = model.predict_many(
+        [Posting(MLE_TEXT, "ML Engineer"), Posting("We analyse churn with SQL.", None)]
+    )
+    assert batch[0].probabilities == pytest.approx(single.probabilities)
+
+
+def test_training_is_deterministic(small_csv, small_model, tmp_path):
+    again = tmp_path / "again.joblib"
+    train(small_csv, again)
+    first, second = load_model(small_model), load_model(again)
+    assert first.predict(MLE_TEXT).probabilities == pytest.approx(
+        second.predict(MLE_TEXT).probabilities, abs=1e-12
+    )
+
+
+def test_score_computes_per_class_and_macro_f1():
+    truth = ["ml_engineer", "ml_engineer", "data_scientist", "data_scientist"]
+    predicted = ["ml_engineer", "data_scientist", "data_scientist", "data_scientist"]
+    metrics = score(np.array(truth), np.array(predicted))
+    by_label = {row.label: row for row in metrics.per_class}
+    assert by_label["ml_engineer"].precision == 1.0
+    assert by_label["ml_engineer"].recall == 0.5
+    assert by_label["data_scientist"].precision == pytest.approx(2 / 3)
+    # Only the two labels present count toward macro-F1.
+    assert metrics.macro_f1 == pytest.approx((2 / 3 + 0.8) / 2)
+    assert metrics.confusion[0][:2] == (1, 1)
+    assert metrics.accuracy == 0.75
+
+
+def test_evaluate_on_labeled_csv(model, small_csv):
+    with_title = model.evaluate(small_csv)
+    assert with_title.macro_f1 > 0.9  # it was trained on these rows
+    assert sum(row.support for row in with_title.per_class) == 160
+
+
+def test_default_model_is_stale_when_missing_or_its_corpus_changed(
+    small_model, small_csv, tmp_path, monkeypatch
+):
+    model = tmp_path / "jobclass.joblib"
+    monkeypatch.setattr(classifier, "DEFAULT_MODEL", model)
+    monkeypatch.setattr(classifier, "DEFAULT_DATA", small_csv)
+    assert "no model at" in classifier.default_model_staleness()
+
+    shutil.copy(small_model, model)
+    shutil.copy(small_model.with_suffix(".json"), model.with_suffix(".json"))
+    assert classifier.default_model_staleness() is None
+
+    changed = tmp_path / "changed.csv"
+    changed.write_text(small_csv.read_text() + "\n", encoding="utf-8")
+    monkeypatch.setattr(classifier, "DEFAULT_DATA", changed)
+    assert "has changed since" in classifier.default_model_staleness()
