@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := models/jobclass.joblib
 
-.PHONY: install run test train evaluate lint clean
+.PHONY: install run test train evaluate lint clean readme
 
 install: $(STAMP)
 
@@ -28,8 +28,8 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check jobclass tests
-	$(BIN)/ruff format --check jobclass tests
+	$(BIN)/ruff check jobclass tests scripts
+	$(BIN)/ruff format --check jobclass tests scripts
 
 # Real postings from ../shared/realworld (evaluation only), with and without their titles.
 DEV := ../shared/realworld/dev.csv
@@ -39,3 +39,7 @@ evaluate: $(MODEL)
 
 clean:
 	rm -rf $(VENV) $(MODEL) models/jobclass.json
+
+# Re-run the commands shown in README.md and paste their real output.
+readme: $(MODEL)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/refresh_readme.py README.md

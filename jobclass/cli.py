@@ -12,6 +12,7 @@ import click
 
 from jobclass import classifier
 from jobclass.errors import JobclassError
+from jobclass.persist import manifest_path
 from jobclass.render import cross_validation_text, metrics_text, prediction_text
 from jobclass.text import decode_posting, posting_from_text, read_posting
 
@@ -27,6 +28,14 @@ def reported(command):
             raise click.ClickException(str(err)) from None
 
     return wrapper
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def resolve_model(model_path: Path | None) -> classifier.Classifier:
@@ -80,9 +89,9 @@ def train(data: Path, model_path: Path) -> None:
         jobclass train --data data/labeled_postings.csv --model models/jobclass.joblib
     """
     result = classifier.train(data, model_path)
-    click.echo(f"trained on {result.rows} postings from {data}")
+    click.echo(f"trained on {result.rows} postings from {shown(data)}")
     click.echo(cross_validation_text(result.cv))
-    click.echo(f"\nsaved {result.model_path} (manifest {result.model_path.with_suffix('.json').name})")
+    click.echo(f"\nsaved {shown(result.model_path)} (manifest {manifest_path(result.model_path).name})")
 
 
 @cli.command()

@@ -11,7 +11,7 @@ from jobclass.cli import cli
 from jobclass.labels import LABELS
 from jobclass.persist import manifest_path
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 
 
 @pytest.fixture
@@ -161,3 +161,9 @@ def test_train_refuses_a_single_label(run, tmp_path):
     path = tmp_path / "one.csv"
     path.write_text("title,description,label\n" + "".join(f"T{i},text {i},ml_engineer\n" for i in range(6)))
     assert_one_line_error(run("train", "--data", path, "--model", tmp_path / "m.joblib"), "only one label")
+
+
+def test_readme_documents_every_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"$ jobclass {name}" in readme, f"README shows no real run of `jobclass {name}`"

@@ -1,10 +1,15 @@
 """The bundled corpus meets the issue's counts and variety rule, and bad labeled files are refused."""
 
+import subprocess
+import sys
+
 import pytest
 
 from jobclass.corpus import load_labeled, repeated_sentence_ratio, sentences
 from jobclass.errors import DataError
 from jobclass.labels import LABELS
+
+from .conftest import ROOT
 
 
 def test_corpus_counts(corpus):
@@ -74,3 +79,14 @@ def test_empty_description_is_refused(tmp_path):
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(DataError, match="no such file"):
         load_labeled(tmp_path / "absent.csv")
+
+
+OVERLAP_TOOL = ROOT.parent / "shared" / "tools" / "realworld_overlap.py"
+
+
+@pytest.mark.skipif(
+    not OVERLAP_TOOL.exists(), reason="the real evaluation postings are not beside this clone"
+)
+def test_repository_shares_no_text_with_real_postings():
+    result = subprocess.run([sys.executable, OVERLAP_TOOL, ROOT], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
