@@ -12,9 +12,11 @@ import click
 
 from jobclass import classifier
 from jobclass.errors import JobclassError
+from jobclass.extraction import extract_skills
 from jobclass.persist import manifest_path
-from jobclass.render import cross_validation_text, metrics_text, prediction_text
-from jobclass.text import decode_posting, posting_from_text, read_posting
+from jobclass.render import cross_validation_text, metrics_text, prediction_text, skills_lines, skills_text
+from jobclass.taxonomy import load_taxonomy
+from jobclass.text import Posting, decode_posting, posting_from_text, read_posting
 
 
 def reported(command):
@@ -94,14 +96,52 @@ def train(data: Path, model_path: Path) -> None:
     click.echo(f"\nsaved {shown(result.model_path)} (manifest {manifest_path(result.model_path).name})")
 
 
+taxonomy_option = click.option(
+    "--taxonomy",
+    "taxonomy_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Skills taxonomy JSONL (default: the bundled one).",
+)
+paths_argument = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True)
+)
+
+
+def read_postings(paths: tuple[Path, ...], title: str | None) -> list[Posting]:
+    """Each path is one posting; `-` reads one from stdin."""
+    return [
+        posting_from_text(decode_posting(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", title)
+        if str(path) == "-"
+        else read_posting(path, title)
+        for path in paths
+    ]
+
+
+def echo_records(records, as_json: bool, render) -> None:
+    """One JSON object per record (JSON Lines), or text blocks separated by blank lines."""
+    for number, record in enumerate(records):
+        if as_json:
+            click.echo(json.dumps(record.to_dict() if hasattr(record, "to_dict") else record))
+        else:
+            click.echo(("\n" if number else "") + render(record))
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
+@paths_argument
 @click.option("--title", default=None, help="The posting's title (overrides a `Title:` first line).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per posting (JSON Lines).")
 @model_option
+@taxonomy_option
 @reported
-def predict(paths: tuple[Path, ...], title: str | None, as_json: bool, model_path: Path | None) -> None:
-    """Classify each posting file (or `-` for stdin) and explain the label.
+def predict(
+    paths: tuple[Path, ...],
+    title: str | None,
+    as_json: bool,
+    model_path: Path | None,
+    taxonomy_path: Path | None,
+) -> None:
+    """Classify each posting file (or `-` for stdin), explain the label, and list what it asks for.
 
     A file's first line may be `Title: ...`; --title overrides it.
 
@@ -109,18 +149,41 @@ def predict(paths: tuple[Path, ...], title: str | None, as_json: bool, model_pat
 
         jobclass predict examples/ml_engineer.txt --json
     """
-    postings = [
-        posting_from_text(decode_posting(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", title)
-        if str(path) == "-"
-        else read_posting(path, title)
-        for path in paths
-    ]
+    postings = read_postings(paths, title)
+    taxonomy = str(taxonomy_path) if taxonomy_path else None
+    load_taxonomy(taxonomy)  # a bad taxonomy fails before the model is trained or loaded
     model = resolve_model(model_path)
-    for number, prediction in enumerate(model.predict_many(postings)):
-        if as_json:
-            click.echo(json.dumps(prediction.to_dict()))
-        else:
-            click.echo(("\n" if number else "") + prediction_text(prediction))
+    results = [
+        (prediction, extract_skills(posting.text, taxonomy))
+        for prediction, posting in zip(model.predict_many(postings), postings, strict=True)
+    ]
+    echo_records(
+        [prediction.to_dict() | report.to_dict() for prediction, report in results] if as_json else results,
+        as_json,
+        lambda pair: "\n".join([prediction_text(pair[0]), *skills_lines(pair[1])]),
+    )
+
+
+@cli.command()
+@paths_argument
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per posting (JSON Lines).")
+@taxonomy_option
+@reported
+def skills(paths: tuple[Path, ...], as_json: bool, taxonomy_path: Path | None) -> None:
+    """List the skills and tools each posting asks for (required, preferred, mentioned), degree and years.
+
+    Example:
+
+        jobclass skills examples/data_scientist.txt
+    """
+    postings = read_postings(paths, None)
+    taxonomy = str(taxonomy_path) if taxonomy_path else None
+    reports = [(posting.source, extract_skills(posting.text, taxonomy)) for posting in postings]
+    echo_records(
+        [{"source": source} | report.to_dict() for source, report in reports] if as_json else reports,
+        as_json,
+        lambda pair: skills_text(pair[1], pair[0]),
+    )
 
 
 @cli.command()

@@ -15,3 +15,7 @@ class DataError(JobclassError):
 
 class ModelError(JobclassError):
     """A model file is missing, tampered with, or was written by an incompatible version."""
+
+
+class TaxonomyError(JobclassError):
+    """A skills taxonomy file is malformed: bad JSON, unknown category, empty name, duplicate alias."""

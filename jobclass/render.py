@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jobclass.classifier import Prediction
+from jobclass.extraction import SkillsReport
 from jobclass.labels import LABELS
 from jobclass.model import CrossValidation, Metrics
 
@@ -21,6 +22,27 @@ def prediction_text(prediction: Prediction) -> str:
         f"  top terms:     {terms or '(none)'}",
     ]
     return "\n".join(lines)
+
+
+def skills_lines(report: SkillsReport) -> list[str]:
+    """Indented lines: skills by need, then degree and years."""
+    lines = []
+    for need in ("required", "preferred", "mentioned"):
+        names = ", ".join(skill.name for skill in report.by_need(need))
+        lines.append(f"  {need + ':':<15}{names or '(none)'}")
+    q = report.qualifications
+    degree = q.degree_min.replace("none_stated", "none stated")
+    if q.degree_field:
+        degree += f" in {q.degree_field}"
+    if q.degree_preferred:
+        degree += f"; {q.degree_preferred} preferred"
+    lines.append(f"  {'degree:':<15}{degree}")
+    lines.append(f"  {'experience:':<15}{'not stated' if q.years_min is None else f'{q.years_min}+ years'}")
+    return lines
+
+
+def skills_text(report: SkillsReport, source: str) -> str:
+    return "\n".join([source, *skills_lines(report)])
 
 
 def metrics_text(metrics: Metrics) -> str:

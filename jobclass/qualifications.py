@@ -1,0 +1,159 @@
+"""Degree and years of experience a posting asks for.
+
+Rules (documented in the README):
+- Each required sentence states what every candidate must meet; alternatives inside one sentence
+  ("BS, MS or PhD", "PhD, or MS with 2 years") take the lowest. Across required sentences the highest
+  degree counts (a bachelor's line and a separate PhD line require a PhD).
+- A degree that only shortens the years ("6+ years, or 3+ years with a PhD") is not a degree requirement.
+- The preferred degree is the highest degree named in a preferred sentence, if above the minimum.
+- Years: each sentence that ties a number of years to experience gives its lowest alternative (ranges
+  give their lower end); the minimum is the lowest over required sentences. A sentence where a degree
+  alone is an alternative ("PhD, or MS with 2+ years") gives 0, used only when no other sentence names
+  years. Preferred-only years: None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jobclass.sections import COMPANY, PREFERRED, NeedReader
+
+DEGREE_LEVELS = ("none_stated", "bachelor", "master", "phd")
+_DEGREE_PATTERNS = (
+    ("phd", r"ph\.?\s?d\b\.?|doctorate|doctoral|d\.?phil\b"),
+    (
+        "master",
+        r"master'?s?\b|masters\b|m\.\s?s\.|\bm\.?sc\b\.?|\bms\b(?!\s+(?:excel|office|word|sql|azure|teams|"
+        r"access|project|power))|\bm\.?tech\b|\bm\.?eng\b|\bmba\b|\bma\b(?=\s*(?:/|or|,|in|degree))|"
+        r"post-?graduate|graduate degree|advanced degree",
+    ),
+    (
+        "bachelor",
+        r"bachelor'?s?\b|\bb\.\s?s\.|\bb\.?sc\b\.?|\bbs\b|\bb\.?tech\b|\bb\.?e\.|\bb\.?eng\b|\bba\b(?=\s*(?:/|or|,|in|degree))|"
+        r"undergraduate degree|university degree|college degree|post-?secondary degree|4-year degree|"
+        r"four-year degree",
+    ),
+    # A bare "degree" ("a degree in statistics") reads as a bachelor's unless a level is named beside it.
+    ("generic", r"\bdegree\b"),
+)
+DEGREE_PATTERN = re.compile(
+    "|".join(f"(?P<{level}>{pattern})" for level, pattern in _DEGREE_PATTERNS), re.IGNORECASE
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+}  # fmt: skip
+_NUMBER = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+YEARS_PATTERN = re.compile(
+    rf"\b{_NUMBER}(?:\s*(?:\+|plus))?(?:\s*(?:-|–|to)\s*{_NUMBER})?\s*\+?\s*(?:or more\s+)?"
+    r"(?:years?|yrs?)\b",
+    re.IGNORECASE,
+)
+EXPERIENCE_WORDS = re.compile(
+    r"experience|exp\b|working|industry|professional|hands-on|track record|in (?:a|an) |building|developing",
+    re.IGNORECASE,
+)
+DEGREE_FIELD = re.compile(
+    r"(?:degrees?\s+)?in\s+(?P<field>[^.;()\n]+?)(?=\s*(?:,\s*or\b|,?\s*or (?:a |an |another )?"
+    r"(?:related|similar|equivalent|relevant|other|comparable)|,?\s*\b(?:is|are|with|plus|from|preferred|required)\b|\band\s+\d|[.;(]|$))",
+    re.IGNORECASE,
+)
+
+
+QUALIFYING_DEGREE = re.compile(
+    r"\bdegree (in|or)\b|\b(a|relevant|related|technical|quantitative|university|college) degree\b",
+    re.IGNORECASE,
+)
+ALTERNATIVES = re.compile(r"\bor\b|\bOR\b")
+
+
+@dataclass(frozen=True)
+class Qualifications:
+    """The minimum degree (and field, when stated), any higher preferred degree, the minimum years."""
+
+    degree_min: str = "none_stated"
+    degree_field: str | None = None
+    degree_preferred: str | None = None
+    years_min: int | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "degree_min": self.degree_min,
+            "degree_field": self.degree_field,
+            "degree_preferred": self.degree_preferred,
+            "years_min": self.years_min,
+        }
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
+
+
+def degrees_in(sentence: str) -> list[str]:
+    """Degree levels named in a sentence; a bare "degree" counts as bachelor when no level is named."""
+    levels = [match.lastgroup for match in DEGREE_PATTERN.finditer(sentence)]
+    named = [level for level in levels if level != "generic"]
+    if named:
+        return named
+    return ["bachelor"] if levels and QUALIFYING_DEGREE.search(sentence) else []
+
+
+def years_in(sentence: str) -> list[int]:
+    """The lowest number of each years-of-experience phrase in the sentence."""
+    if not EXPERIENCE_WORDS.search(sentence):
+        return []
+    return [_number(match.group(1)) for match in YEARS_PATTERN.finditer(sentence)]
+
+
+def degree_only_shortens_years(sentence: str) -> bool:
+    """True for "6+ years, or 3+ years with a PhD": the first alternative asks for years and no degree."""
+    first = re.split(r"\bor\b", sentence, maxsplit=1, flags=re.IGNORECASE)[0]
+    return bool(YEARS_PATTERN.search(first)) and not degrees_in(first)
+
+
+def degree_alone_suffices(sentence: str) -> bool:
+    """True for "PhD, or MS with 2+ years": one alternative is a degree with no years attached."""
+    parts = ALTERNATIVES.split(sentence)
+    return len(parts) > 1 and any(degrees_in(part) and not YEARS_PATTERN.search(part) for part in parts)
+
+
+def degree_field(sentence: str) -> str | None:
+    """The field after the first degree mention: "BS in Computer Science or related" -> "Computer Science"."""
+    match = DEGREE_FIELD.match(sentence[DEGREE_PATTERN.search(sentence).end() :].lstrip(" ,'s"))
+    if not match:
+        return None
+    field = match.group("field").strip(" ,")
+    return field if 2 <= len(field) <= 80 else None
+
+
+def read_qualifications(text: str, reader: NeedReader | None = None) -> Qualifications:
+    """Degree and years asked for, following the rules in this module's docstring."""
+    reader = reader or NeedReader.of(text)
+    required_degrees, preferred_degrees, required_years = [], [], []
+    field, degree_alone = None, False
+    for start, end in reader.sentences:
+        sentence = text[start:end]
+        need = reader.need_at(start)
+        if need == COMPANY:
+            continue
+        degrees = degrees_in(sentence)
+        years = years_in(sentence)
+        if need == PREFERRED:
+            preferred_degrees.extend(degrees)
+            continue
+        if degrees and not degree_only_shortens_years(sentence):
+            required_degrees.append(min(degrees, key=DEGREE_LEVELS.index))
+            field = field or degree_field(sentence)
+        if years and degree_alone_suffices(sentence):
+            degree_alone = True
+        elif years:
+            required_years.append(min(years))
+    degree_min = max(required_degrees, key=DEGREE_LEVELS.index, default="none_stated")
+    higher = [d for d in preferred_degrees if DEGREE_LEVELS.index(d) > DEGREE_LEVELS.index(degree_min)]
+    return Qualifications(
+        degree_min=degree_min,
+        degree_field=field if degree_min != "none_stated" else None,
+        degree_preferred=max(higher, key=DEGREE_LEVELS.index) if higher else None,
+        years_min=min(required_years) if required_years else (0 if degree_alone else None),
+    )

@@ -1,0 +1,178 @@
+"""Where a posting asks for something: sections found by their headings, sentences, and need cues.
+
+A posting's text is cut into sections at heading lines ("Requirements", "Nice to have:", "About us",
+"## Benefits") and into sentences (at . ! ? ; and line breaks). A skill's need comes from its sentence's
+wording first ("... is a plus" -> preferred, "must have" -> required), then from its section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+REQUIRED, PREFERRED, MENTIONED, COMPANY = "required", "preferred", "mentioned", "company"
+NEED_STRENGTH = {REQUIRED: 3, PREFERRED: 2, MENTIONED: 1}
+
+# Section kinds, tried in order: the first whose pattern matches a heading names the section.
+HEADING_KINDS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        (
+            "preferred",
+            r"prefer|nice[\s-]to[\s-]have|good[\s-]to[\s-]have|bonus|plus(es)?\b|desir|extra credit|"
+            r"great if|would be great|stand out|set you apart|advantage|not required",
+        ),
+        (
+            "benefits",
+            r"benefit|perks|we offer|offer you|compensation|salary|pay\b|what you.?ll get|rewards|"
+            r"equal opportunit|\beeo\b|divers|inclusion|accommodation|how to apply|application process",
+        ),
+        (
+            "requirements",
+            r"require|qualif|must[\s-]have|what you.?ll need|what you need|you.?ll need|what you bring|"
+            r"you bring|essential|about you|who you are|you have|looking for|skills|experience|"
+            r"ideal candidate|your profile|good fit|competenc|criteria|expertise|background|education|"
+            r"what we.?re looking|what we need|to succeed|you.?ll have|knowledge",
+        ),
+        (
+            "responsibilities",
+            r"responsib|what you.?ll do|what you will do|the role|your role|role overview|the job|"
+            r"day[\s-]to[\s-]day|duties|you will\b|your impact|in this role|what you.?ll work on|"
+            r"the opportunity|the position|mission of the role|key tasks|projects|the work|the team",
+        ),
+        (
+            "company",
+            r"about (us|the company|the team|[A-Z])|who we are|our (mission|story|culture|values|company)|"
+            r"why (join|work)|life at|company overview|our team",
+        ),
+    )
+)
+SECTION_NEED = {"requirements": REQUIRED, "preferred": PREFERRED, "responsibilities": MENTIONED}
+BOILERPLATE_SECTIONS = frozenset({"company", "benefits"})
+
+PREFERRED_CUE = re.compile(
+    r"\b(a plus|preferred|preferably|preference|nice[\s-]to[\s-]have|good[\s-]to[\s-]have|bonus|"
+    r"desirable|desired|ideally|advantage|advantageous|beneficial|helpful|would be great|great to have|"
+    r"optimally|not required|not essential|not a must|an asset|is a bonus)\b",
+    re.IGNORECASE,
+)
+REQUIRED_CUE = re.compile(
+    r"\b(must|required|requires?|requirement|mandatory|essential|should have|expected to have|"
+    r"need to have|you have|you bring|you.?ll bring|you.?ll have|you possess|proficien\w*|"
+    r"\d+\s*\+?\s*(years|yrs)|at least|minimum|strong (knowledge|experience|background|skills|command)|"
+    r"solid (knowledge|experience|background|understanding)|experience (with|in|using|building)|"
+    r"hands-on|knowledge of|familiarity with|fluen\w+|expertise in|background in|demonstrated|proven|"
+    r"understanding of|track record|looking for|we want|you should|ideal candidate|"
+    r"candidates? (will|should))\b",
+    re.IGNORECASE,
+)
+_HEADING_LINE = re.compile(
+    r"^\s*(?:#{1,6}\s*|\*\*|__)?(?P<heading>[A-Za-z][^\n:.!?]{0,70}?)(?:\*\*|__)?\s*:?\s*$"
+)
+_INLINE_HEADING = re.compile(r"^\s*(?:[-•*]\s*)?(?P<heading>[A-Za-z][A-Za-z /&'’()-]{2,40}):\s+\S")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'•-])|(?<=;)\s+|\n+")
+MAX_HEADING_WORDS = 7
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of the text under one heading; `kind` is requirements, preferred, responsibilities,
+    company, benefits or other."""
+
+    kind: str
+    heading: str | None
+    start: int
+    end: int
+
+
+def heading_kind(heading: str) -> str | None:
+    for kind, pattern in HEADING_KINDS:
+        if pattern.search(heading):
+            return kind
+    return None
+
+
+def _heading_at(line: str) -> tuple[str, str] | None:
+    """(heading, kind) when the line is a heading, whole ("Requirements") or inline ("Must have: ...")."""
+    whole = _HEADING_LINE.match(line)
+    if whole and len(whole.group("heading").split()) <= MAX_HEADING_WORDS:
+        kind = heading_kind(whole.group("heading"))
+        if kind:
+            return whole.group("heading").strip(), kind
+    inline = _INLINE_HEADING.match(line)
+    if inline and len(inline.group("heading").split()) <= MAX_HEADING_WORDS:
+        kind = heading_kind(inline.group("heading"))
+        if kind:
+            return inline.group("heading").strip(), kind
+    return None
+
+
+def split_sections(text: str) -> list[Section]:
+    """Cut the text at heading lines; the text before the first heading is an `other` section."""
+    sections: list[Section] = []
+    kind, heading, start = "other", None, 0
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        found = _heading_at(line)
+        if found:
+            if offset > start:
+                sections.append(Section(kind, heading, start, offset))
+            (heading, kind), start = found, offset
+        offset += len(line)
+    sections.append(Section(kind, heading, start, len(text)))
+    return sections
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or line."""
+    bounds, start = [], 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        if match.start() > start:
+            bounds.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+@dataclass(frozen=True)
+class NeedReader:
+    """Answers "how strongly is the thing at this offset asked for?" for one posting."""
+
+    text: str
+    sections: tuple[Section, ...]
+    sentences: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, text: str) -> NeedReader:
+        return cls(text, tuple(split_sections(text)), tuple(sentence_bounds(text)))
+
+    def section_at(self, offset: int) -> Section:
+        for section in self.sections:
+            if section.start <= offset < section.end:
+                return section
+        return self.sections[-1]
+
+    def sentence_bounds_at(self, offset: int) -> tuple[int, int]:
+        for start, end in self.sentences:
+            if start <= offset < end:
+                return start, end
+        return offset, offset
+
+    def sentence_at(self, offset: int) -> str:
+        start, end = self.sentence_bounds_at(offset)
+        return self.text[start:end]
+
+    def need_at(self, offset: int) -> str:
+        """required, preferred or mentioned; `company` for company and benefits boilerplate."""
+        sentence = self.sentence_at(offset)
+        section = self.section_at(offset)
+        if PREFERRED_CUE.search(sentence):
+            return PREFERRED
+        if section.kind in BOILERPLATE_SECTIONS:
+            return COMPANY
+        if section.kind == "preferred":
+            return PREFERRED
+        if REQUIRED_CUE.search(sentence):
+            return REQUIRED
+        return SECTION_NEED.get(section.kind, MENTIONED)
