@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := models/jobclass.joblib
 
-.PHONY: install run test train evaluate lint clean readme
+.PHONY: install run test train evaluate lint clean readme bench
 
 install: $(STAMP)
 
@@ -28,8 +28,8 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check jobclass tests scripts
-	$(BIN)/ruff format --check jobclass tests scripts
+	$(BIN)/ruff check jobclass tests scripts bench
+	$(BIN)/ruff format --check jobclass tests scripts bench
 
 # Real postings from ../shared/realworld (evaluation only), with and without their titles.
 DEV := ../shared/realworld/dev.csv
@@ -43,3 +43,7 @@ clean:
 # Re-run the commands shown in README.md and paste their real output.
 readme: $(MODEL)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/refresh_readme.py README.md
+
+# Benchmarks and accuracy checks against ../shared/realworld (not part of `make test`).
+bench: $(STAMP)
+	$(BIN)/python bench/skills_gold.py

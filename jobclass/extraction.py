@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jobclass.qualifications import Qualifications, read_qualifications
+from jobclass.qualifications import Qualifications, degree_field_spans, read_qualifications
 from jobclass.sections import COMPANY, NEED_STRENGTH, NeedReader
 from jobclass.skills import SPAN_KEY, skills_pipeline
-
 
 # A generic skill named in the same sentence as a specific one of this category adds nothing:
 # "programming in Python" asks for Python, not for programming in general.
@@ -66,6 +65,11 @@ def is_redundant_generic(span, spans, reader: NeedReader) -> bool:
     )
 
 
+def is_degree_field(span, fields: list[tuple[int, int]]) -> bool:
+    """A knowledge area named only as the field of a degree ("MS in Statistics") is not a skill asked for."""
+    return span._.skill_kind == "skill" and any(start <= span.start_char < end for start, end in fields)
+
+
 def extract_skills(text: str, taxonomy_path: str | None = None) -> SkillsReport:
     """Find the skills and tools a posting asks for, their need, the degree and the years of experience.
 
@@ -78,8 +82,9 @@ def extract_skills(text: str, taxonomy_path: str | None = None) -> SkillsReport:
     found: dict[str, dict] = {}
     company_only: dict[str, str] = {}
     spans = list(doc.spans[SPAN_KEY])
+    fields = degree_field_spans(text, reader)
     for span in spans:
-        if is_redundant_generic(span, spans, reader):
+        if is_redundant_generic(span, spans, reader) or is_degree_field(span, fields):
             continue
         need = reader.need_at(span.start_char)
         if need == COMPANY:

@@ -44,9 +44,9 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
 }  # fmt: skip
-_NUMBER = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+_NUMBER = r"((?<!\d)(?<!\d\.)\d{1,2}|\b(?:" + "|".join(_NUMBER_WORDS) + r"))"
 YEARS_PATTERN = re.compile(
-    rf"\b{_NUMBER}(?:\s*(?:\+|plus))?(?:\s*(?:-|–|to)\s*{_NUMBER})?\s*\+?\s*(?:or more\s+)?"
+    rf"{_NUMBER}(?:\s*(?:\+|plus))?(?:\s*(?:-|–|to)\s*{_NUMBER})?\s*\+?\s*(?:or more\s+)?"
     r"(?:years?|yrs?)\b",
     re.IGNORECASE,
 )
@@ -65,7 +65,19 @@ QUALIFYING_DEGREE = re.compile(
     r"\bdegree (in|or)\b|\b(a|relevant|related|technical|quantitative|university|college) degree\b",
     re.IGNORECASE,
 )
+SKILL_YEARS = re.compile(r"['’]?\s+(of|with|in|using|\w+ing)\b", re.IGNORECASE)
 ALTERNATIVES = re.compile(r"\bor\b|\bOR\b")
+# "or a related field", "or equivalent experience" widen a requirement; they are not alternatives.
+WIDENING_OR = re.compile(
+    r",?\s*\bor\s+(?:an?\s+|another\s+)?(?:closely\s+)?(?:related|equivalent|similar|relevant|comparable|other)\b",
+    re.IGNORECASE,
+)
+LEADING_OR = re.compile(r"^\W*or\b", re.IGNORECASE)
+COMPANY_VOICE = re.compile(r"\b(we|our|us)\b", re.IGNORECASE)  # "we bring over 30 years of experience"
+CANDIDATE = re.compile(
+    r"\b(you|your|candidates?|applicants?|someone|somebody|person|looking for|seeking)\b", re.IGNORECASE
+)
+UPPER_BOUND = re.compile(r"(<|less than|under|up to|fewer than)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -100,22 +112,30 @@ def degrees_in(sentence: str) -> list[str]:
 
 
 def years_in(sentence: str) -> list[int]:
-    """The lowest number of each years-of-experience phrase in the sentence."""
-    if not EXPERIENCE_WORDS.search(sentence):
+    """The lowest number of each years-of-experience phrase asked of the candidate in the sentence."""
+    if COMPANY_VOICE.search(sentence) and not CANDIDATE.search(sentence):
         return []
-    return [_number(match.group(1)) for match in YEARS_PATTERN.finditer(sentence)]
+    about_experience = EXPERIENCE_WORDS.search(sentence)
+    return [
+        _number(match.group(1))
+        for match in YEARS_PATTERN.finditer(sentence)
+        if not UPPER_BOUND.search(sentence[max(0, match.start() - 12) : match.start()])
+        and (about_experience or SKILL_YEARS.match(sentence[match.end() :]))
+    ]
 
 
 def degree_only_shortens_years(sentence: str) -> bool:
     """True for "6+ years, or 3+ years with a PhD": the first alternative asks for years and no degree."""
-    first = re.split(r"\bor\b", sentence, maxsplit=1, flags=re.IGNORECASE)[0]
+    first = ALTERNATIVES.split(WIDENING_OR.sub(" ", sentence), maxsplit=1)[0]
     return bool(YEARS_PATTERN.search(first)) and not degrees_in(first)
 
 
 def degree_alone_suffices(sentence: str) -> bool:
     """True for "PhD, or MS with 2+ years": one alternative is a degree with no years attached."""
-    parts = ALTERNATIVES.split(sentence)
-    return len(parts) > 1 and any(degrees_in(part) and not YEARS_PATTERN.search(part) for part in parts)
+    parts = ALTERNATIVES.split(WIDENING_OR.sub(" ", sentence))
+    degree_only = [i for i, part in enumerate(parts) if degrees_in(part) and not YEARS_PATTERN.search(part)]
+    with_years = [i for i, part in enumerate(parts) if YEARS_PATTERN.search(part)]
+    return bool(degree_only) and bool(with_years)
 
 
 def degree_field(sentence: str) -> str | None:
@@ -127,10 +147,28 @@ def degree_field(sentence: str) -> str | None:
     return field if 2 <= len(field) <= 80 else None
 
 
+def degree_field_spans(text: str, reader: NeedReader) -> list[tuple[int, int]]:
+    """Character ranges naming the field of a degree ("BS in [Statistics, Economics or Physics]")."""
+    spans = []
+    for start, end in reader.sentences:
+        sentence = text[start:end]
+        if not degrees_in(sentence):
+            continue
+        for degree in DEGREE_PATTERN.finditer(sentence):
+            rest = sentence[degree.end() :]
+            skipped = len(rest) - len(rest.lstrip(" ,'s"))
+            field = DEGREE_FIELD.match(rest[skipped:])
+            if field:
+                offset = start + degree.end() + skipped
+                spans.append((offset + field.start("field"), offset + field.end("field")))
+    return spans
+
+
 def read_qualifications(text: str, reader: NeedReader | None = None) -> Qualifications:
     """Degree and years asked for, following the rules in this module's docstring."""
     reader = reader or NeedReader.of(text)
-    required_degrees, preferred_degrees, required_years = [], [], []
+    required_degrees: list[list[str]] = []  # one list of alternatives per requirement
+    preferred_degrees, required_years = [], []
     field, degree_alone = None, False
     for start, end in reader.sentences:
         sentence = text[start:end]
@@ -143,13 +181,19 @@ def read_qualifications(text: str, reader: NeedReader | None = None) -> Qualific
             preferred_degrees.extend(degrees)
             continue
         if degrees and not degree_only_shortens_years(sentence):
-            required_degrees.append(min(degrees, key=DEGREE_LEVELS.index))
+            if LEADING_OR.match(sentence) and required_degrees:
+                required_degrees[-1].extend(degrees)  # "• OR Master's degree and 3+ years": another rung
+            else:
+                required_degrees.append(degrees)
             field = field or degree_field(sentence)
         if years and degree_alone_suffices(sentence):
             degree_alone = True
         elif years:
-            required_years.append(min(years))
-    degree_min = max(required_degrees, key=DEGREE_LEVELS.index, default="none_stated")
+            # "3 or 5 years" are alternatives (the lowest suffices); "8 years overall, 5 in X" all apply.
+            alternatives = ALTERNATIVES.search(WIDENING_OR.sub(" ", sentence))
+            required_years.append(min(years) if alternatives else max(years))
+    lowest = [min(alternatives, key=DEGREE_LEVELS.index) for alternatives in required_degrees]
+    degree_min = max(lowest, key=DEGREE_LEVELS.index, default="none_stated")
     higher = [d for d in preferred_degrees if DEGREE_LEVELS.index(d) > DEGREE_LEVELS.index(degree_min)]
     return Qualifications(
         degree_min=degree_min,

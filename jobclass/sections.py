@@ -40,6 +40,7 @@ HEADING_KINDS: tuple[tuple[str, re.Pattern], ...] = tuple(
             r"day[\s-]to[\s-]day|duties|you will\b|your impact|in this role|what you.?ll work on|"
             r"the opportunity|the position|mission of the role|key tasks|projects|the work|the team",
         ),
+        ("other", r"job details|job description|overview|summary|details|location|the basics"),
         (
             "company",
             r"about (us|the company|the team|[A-Z])|who we are|our (mission|story|culture|values|company)|"
@@ -50,6 +51,10 @@ HEADING_KINDS: tuple[tuple[str, re.Pattern], ...] = tuple(
 SECTION_NEED = {"requirements": REQUIRED, "preferred": PREFERRED, "responsibilities": MENTIONED}
 BOILERPLATE_SECTIONS = frozenset({"company", "benefits"})
 
+# Cues that qualify what follows them ("Python, and preferably C++"): only later items are preferred.
+FORWARD_PREFERRED_CUE = re.compile(
+    r"\b(preferably|ideally|optionally|bonus points for|even better)\b", re.IGNORECASE
+)
 PREFERRED_CUE = re.compile(
     r"\b(a plus|preferred|preferably|preference|nice[\s-]to[\s-]have|good[\s-]to[\s-]have|bonus|"
     r"desirable|desired|ideally|advantage|advantageous|beneficial|helpful|would be great|great to have|"
@@ -61,17 +66,27 @@ REQUIRED_CUE = re.compile(
     r"need to have|you have|you bring|you.?ll bring|you.?ll have|you possess|proficien\w*|"
     r"\d+\s*\+?\s*(years|yrs)|at least|minimum|strong (knowledge|experience|background|skills|command)|"
     r"solid (knowledge|experience|background|understanding)|experience (with|in|using|building)|"
-    r"hands-on|knowledge of|familiarity with|fluen\w+|expertise in|background in|demonstrated|proven|"
+    r"hands-on|knowledge of|familiar\w*|fluen\w+|expertise in|background in|demonstrated|proven|"
     r"understanding of|track record|looking for|we want|you should|ideal candidate|"
     r"candidates? (will|should))\b",
     re.IGNORECASE,
 )
 _HEADING_LINE = re.compile(
-    r"^\s*(?:#{1,6}\s*|\*\*|__)?(?P<heading>[A-Za-z][^\n:.!?]{0,70}?)(?:\*\*|__)?\s*:?\s*$"
+    r"^\s*(?:#{1,6}\s*|\*\*|__)?(?P<heading>[A-Za-z][^\n:.!?]{0,70}?)(?:\*\*|__)?\s*(?P<colon>:)?\s*\??\s*$"
 )
 _INLINE_HEADING = re.compile(r"^\s*(?:[-•*]\s*)?(?P<heading>[A-Za-z][A-Za-z /&'’()-]{2,40}):\s+\S")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'•-])|(?<=;)\s+|\n+")
+# Sentence ends, semicolons, line breaks, sentences glued together by scraping ("field.Strong"), and
+# inline bullets ("Qualifications - BS in CS - 5+ years"; not ranges such as "2 - 5").
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?])\s+(?=[A-Z0-9(\"'•-])|(?<=;)\s+|\n+|(?<=[a-z)][.!?])(?=[A-Z])|(?<=[^\d\s])\s+[-–•*]\s+(?=\S)|"
+    # bullets whose line breaks were lost: "... ML services Hands-on experience in ..."
+    r"(?<=[a-z0-9)])(?<!\bor)(?<!\band)(?<!\ba)(?<!\ban)(?<!\bthe)(?<!\bin)(?<!\bof)(?<!\bwith)(?<!\bto)"
+    r"(?<!\bhave)(?<!\bhas)(?<!\bhold)(?<!\bplus)(?<!\bis)(?<!\bare)\s+(?=(?:Experience|Hands-on|Strong|Proven|Demonstrated|Solid|Excellent|Familiarity|"
+    r"Knowledge|Ability|Understanding|Proficiency|Expertise|Bachelor|Master|PhD|Ph\.D|BS|MS|At least|"
+    r"Minimum|Comfortable|Deep|Working knowledge|Advanced|Preferred|Required|Must|Nice to have)\b)"
+)
 MAX_HEADING_WORDS = 7
+MAX_BARE_HEADING_WORDS = 5  # a heading line without a colon is short: longer lines are list items
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,8 @@ def heading_kind(heading: str) -> str | None:
 def _heading_at(line: str) -> tuple[str, str] | None:
     """(heading, kind) when the line is a heading, whole ("Requirements") or inline ("Must have: ...")."""
     whole = _HEADING_LINE.match(line)
-    if whole and len(whole.group("heading").split()) <= MAX_HEADING_WORDS:
+    limit = MAX_HEADING_WORDS if whole and whole.group("colon") else MAX_BARE_HEADING_WORDS
+    if whole and len(whole.group("heading").split()) <= limit:
         kind = heading_kind(whole.group("heading"))
         if kind:
             return whole.group("heading").strip(), kind
@@ -165,9 +181,13 @@ class NeedReader:
 
     def need_at(self, offset: int) -> str:
         """required, preferred or mentioned; `company` for company and benefits boilerplate."""
-        sentence = self.sentence_at(offset)
+        start, end = self.sentence_bounds_at(offset)
+        sentence = self.text[start:end]
         section = self.section_at(offset)
-        if PREFERRED_CUE.search(sentence):
+        forward = FORWARD_PREFERRED_CUE.search(sentence)
+        if forward and start + forward.start() < offset:
+            return PREFERRED
+        if PREFERRED_CUE.search(FORWARD_PREFERRED_CUE.sub("", sentence)):
             return PREFERRED
         if section.kind in BOILERPLATE_SECTIONS:
             return COMPANY

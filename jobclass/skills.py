@@ -35,7 +35,7 @@ LIST_GLUE = frozenset(
 )
 SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 # An ambiguous name followed or preceded by these is an ordinary word: "R&D", "Go-to-market", "C-suite".
-BLOCKED_NEXT = frozenset({"-", "&", "'s", "to", "at", "in", "on", "ahead", "beyond", "above", "the"})
+BLOCKED_NEXT = frozenset({"-", "'s", "to", "at", "in", "on", "ahead", "beyond", "above", "the"})
 BLOCKED_PREVIOUS = frozenset(
     "series vitamin grade tier level class type section part phase option plan dr. mr. ms. mrs. "
     "letter a the we you they".split()
@@ -98,7 +98,8 @@ def spelling_variants(alias: str) -> set[str]:
 def is_blocked(doc: Doc, start: int, end: int) -> bool:
     following = doc[end].lower_ if end < len(doc) else ""
     previous = doc[start - 1].lower_ if start > 0 else ""
-    return following in BLOCKED_NEXT or previous in BLOCKED_PREVIOUS
+    ampersand_initials = following == "&" and end + 1 < len(doc) and len(doc[end + 1]) == 1  # "R & D"
+    return following in BLOCKED_NEXT or previous in BLOCKED_PREVIOUS or ampersand_initials
 
 
 def accept_in_context(doc: Doc, sure: list[Span], candidates: list[Span]) -> list[Span]:
@@ -149,9 +150,20 @@ def make_skill_matcher(nlp: Language, name: str, taxonomy_path: str | None) -> S
     return SkillMatcher(nlp, load_taxonomy(taxonomy_path), name=name)
 
 
+# Scraped postings glue tokens together: "C++/Go", "Python/SQL", "pandas.4+ years", "field.Strong".
+EXTRA_INFIXES = (r"/", r"(?<=[A-Za-z+])\.(?=[0-9])", r"(?<=[a-z])\.(?=[A-Z])")
+
+
+def posting_tokenizer(nlp: Language) -> None:
+    """Split on slashes and on full stops glued to the next word, on top of spaCy's English rules."""
+    infixes = list(nlp.Defaults.infixes) + list(EXTRA_INFIXES)
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+
+
 @lru_cache(maxsize=4)
 def skills_pipeline(taxonomy_path: str | None = None) -> Language:
-    """A blank English pipeline with the skills component; cached per taxonomy path."""
+    """A blank English pipeline, with a tokenizer tuned for scraped postings, and the skills component."""
     nlp = spacy.blank("en")
+    posting_tokenizer(nlp)
     nlp.add_pipe("jobclass_skills", config={"taxonomy_path": taxonomy_path})
     return nlp

@@ -167,3 +167,37 @@ def test_readme_documents_every_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"$ jobclass {name}" in readme, f"README shows no real run of `jobclass {name}`"
+
+
+def test_skills_json_lists_skills_with_needs_degree_and_years(run):
+    result = run("skills", EXAMPLES / "ml_engineer.txt", "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["source"].endswith("ml_engineer.txt")
+    assert {skill["need"] for skill in record["skills"]} <= {"required", "preferred", "mentioned"}
+    names = {skill["name"] for skill in record["skills"]}
+    assert {"Python", "Kubernetes"} <= names
+    assert record["degree_min"] in ("none_stated", "bachelor", "master", "phd")
+    assert "years_min" in record
+
+
+def test_skills_text_output_from_stdin(run):
+    result = run("skills", "-", input="Requirements:\n- 3+ years with Python and SQL\n\nNice to have: dbt")
+    assert result.exit_code == 0, result.output
+    assert "required:      Python, SQL" in result.stdout
+    assert "preferred:     dbt" in result.stdout
+    assert "experience:    3+ years" in result.stdout
+
+
+def test_predict_json_includes_skills(run, small_model):
+    result = run("predict", EXAMPLES / "data_scientist.txt", "--json", "--model", small_model)
+    record = json.loads(result.stdout)
+    assert record["label"] in LABELS
+    assert any(skill["name"] == "SQL" for skill in record["skills"])
+
+
+def test_bad_taxonomy_is_a_one_line_error(run, tmp_path):
+    taxonomy = tmp_path / "bad.jsonl"
+    taxonomy.write_text('{"id": "x", "name": "X", "category": "gadget"}\n', encoding="utf-8")
+    result = run("skills", EXAMPLES / "ml_engineer.txt", "--taxonomy", taxonomy)
+    assert_one_line_error(result, r"bad.jsonl:1: unknown category 'gadget'")
