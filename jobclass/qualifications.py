@@ -124,26 +124,42 @@ def years_in(sentence: str) -> list[int]:
     ]
 
 
+def alternatives_of(sentence: str) -> list[str]:
+    """The parts of a sentence joined by "or", ignoring widening phrases such as "or a related field"."""
+    return ALTERNATIVES.split(WIDENING_OR.sub(" ", sentence))
+
+
 def degree_only_shortens_years(sentence: str) -> bool:
     """True for "6+ years, or 3+ years with a PhD": the first alternative asks for years and no degree."""
-    first = ALTERNATIVES.split(WIDENING_OR.sub(" ", sentence), maxsplit=1)[0]
+    first = alternatives_of(sentence)[0]
     return bool(YEARS_PATTERN.search(first)) and not degrees_in(first)
 
 
 def degree_alone_suffices(sentence: str) -> bool:
     """True for "PhD, or MS with 2+ years": one alternative is a degree with no years attached."""
-    parts = ALTERNATIVES.split(WIDENING_OR.sub(" ", sentence))
+    parts = alternatives_of(sentence)
     degree_only = [i for i, part in enumerate(parts) if degrees_in(part) and not YEARS_PATTERN.search(part)]
     with_years = [i for i, part in enumerate(parts) if YEARS_PATTERN.search(part)]
     return bool(degree_only) and bool(with_years)
 
 
+def field_after(sentence: str, degree: re.Match) -> tuple[int, int] | None:
+    """Offsets in `sentence` of the field named after a degree mention ("BS in [Computer Science]")."""
+    rest = sentence[degree.end() :]
+    skipped = len(rest) - len(rest.lstrip(" ,'s"))
+    field = DEGREE_FIELD.match(rest[skipped:])
+    if not field:
+        return None
+    offset = degree.end() + skipped
+    return offset + field.start("field"), offset + field.end("field")
+
+
 def degree_field(sentence: str) -> str | None:
     """The field after the first degree mention: "BS in Computer Science or related" -> "Computer Science"."""
-    match = DEGREE_FIELD.match(sentence[DEGREE_PATTERN.search(sentence).end() :].lstrip(" ,'s"))
-    if not match:
+    bounds = field_after(sentence, DEGREE_PATTERN.search(sentence))
+    if not bounds:
         return None
-    field = match.group("field").strip(" ,")
+    field = sentence[bounds[0] : bounds[1]].strip(" ,")
     return field if 2 <= len(field) <= 80 else None
 
 
@@ -155,12 +171,9 @@ def degree_field_spans(text: str, reader: NeedReader) -> list[tuple[int, int]]:
         if not degrees_in(sentence):
             continue
         for degree in DEGREE_PATTERN.finditer(sentence):
-            rest = sentence[degree.end() :]
-            skipped = len(rest) - len(rest.lstrip(" ,'s"))
-            field = DEGREE_FIELD.match(rest[skipped:])
-            if field:
-                offset = start + degree.end() + skipped
-                spans.append((offset + field.start("field"), offset + field.end("field")))
+            bounds = field_after(sentence, degree)
+            if bounds:
+                spans.append((start + bounds[0], start + bounds[1]))
     return spans
 
 
@@ -190,8 +203,7 @@ def read_qualifications(text: str, reader: NeedReader | None = None) -> Qualific
             degree_alone = True
         elif years:
             # "3 or 5 years" are alternatives (the lowest suffices); "8 years overall, 5 in X" all apply.
-            alternatives = ALTERNATIVES.search(WIDENING_OR.sub(" ", sentence))
-            required_years.append(min(years) if alternatives else max(years))
+            required_years.append(min(years) if len(alternatives_of(sentence)) > 1 else max(years))
     lowest = [min(alternatives, key=DEGREE_LEVELS.index) for alternatives in required_degrees]
     degree_min = max(lowest, key=DEGREE_LEVELS.index, default="none_stated")
     higher = [d for d in preferred_degrees if DEGREE_LEVELS.index(d) > DEGREE_LEVELS.index(degree_min)]

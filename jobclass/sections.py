@@ -175,10 +175,6 @@ class NeedReader:
                 return start, end
         return offset, offset
 
-    def sentence_at(self, offset: int) -> str:
-        start, end = self.sentence_bounds_at(offset)
-        return self.text[start:end]
-
     def need_at(self, offset: int) -> str:
         """required, preferred or mentioned; `company` for company and benefits boilerplate."""
         start, end = self.sentence_bounds_at(offset)

@@ -76,9 +76,6 @@ class Taxonomy:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __contains__(self, entry_id: str) -> bool:
-        return entry_id in self._index
-
     def by_id(self, entry_id: str) -> TaxonomyEntry:
         return self._index[entry_id]
 
