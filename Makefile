@@ -47,3 +47,4 @@ readme: $(MODEL)
 # Benchmarks and accuracy checks against ../shared/realworld (not part of `make test`).
 bench: $(STAMP)
 	$(BIN)/python bench/skills_gold.py
+	$(BIN)/python bench/profiles_dev.py

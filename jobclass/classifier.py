@@ -24,6 +24,8 @@ from jobclass.model import (
     score,
 )
 from jobclass.persist import environment_versions, load_verified, read_manifest, save_model
+from jobclass.profiles import DEFAULT_PROFILES
+from jobclass.taxonomy import DEFAULT_TAXONOMY
 from jobclass.text import Posting
 
 log = logging.getLogger(__name__)
@@ -138,12 +140,17 @@ class Classifier:
         return score(frame["label"].to_numpy(), predicted)
 
 
-def train(data: str | Path = DEFAULT_DATA, model_path: str | Path = DEFAULT_MODEL) -> TrainingResult:
-    """Cross-validate on a labeled CSV, fit on all of it, and save the model with its manifest."""
+def train(
+    data: str | Path = DEFAULT_DATA, model_path: str | Path = DEFAULT_MODEL, profile_features: bool = True
+) -> TrainingResult:
+    """Cross-validate on a labeled CSV, fit on all of it, and save the model with its manifest.
+
+    `profile_features` adds the four role-profile fit scores (bundled profiles) to the TF-IDF features.
+    """
     frame = load_labeled(data)
     counts = Counter(frame["label"])
-    cv = cross_validate(frame)
-    pipeline = fit_pipeline(frame)
+    cv = cross_validate(frame, profile_features=profile_features)
+    pipeline = fit_pipeline(frame, profile_features)
     manifest = save_model(
         pipeline,
         model_path,
@@ -155,6 +162,8 @@ def train(data: str | Path = DEFAULT_DATA, model_path: str | Path = DEFAULT_MODE
                 "rows": len(frame),
                 "label_counts": {label: counts.get(label, 0) for label in LABELS},
             },
+            "profile_features": profile_features,
+            "rule_files": rule_file_hashes(),
             "cv": cv.to_dict(),
         },
     )
@@ -173,7 +182,14 @@ def default_model_staleness() -> str | None:
         return f"{DEFAULT_MODEL} was trained with other library versions"
     if manifest.get("training_data", {}).get("sha256") != file_sha256(DEFAULT_DATA):
         return f"{DEFAULT_DATA} has changed since {DEFAULT_MODEL} was trained"
+    if manifest.get("rule_files") != rule_file_hashes():
+        return f"the bundled taxonomy or profiles have changed since {DEFAULT_MODEL} was trained"
     return None
+
+
+def rule_file_hashes() -> dict[str, str]:
+    """sha256 of the bundled taxonomy and profiles, which the model's profile-fit features read."""
+    return {path.name: file_sha256(path) for path in (DEFAULT_TAXONOMY, DEFAULT_PROFILES)}
 
 
 def ensure_default_model(notify: Callable[[str], None] = log.warning) -> Path:

@@ -11,11 +11,20 @@ from pathlib import Path
 import click
 
 from jobclass import classifier
+from jobclass.analysis import Analysis, analyse
 from jobclass.errors import JobclassError
 from jobclass.extraction import extract_skills
+from jobclass.labels import LABELS
 from jobclass.persist import manifest_path
-from jobclass.render import cross_validation_text, metrics_text, prediction_text, skills_lines, skills_text
-from jobclass.taxonomy import load_taxonomy
+from jobclass.profiles import load_profiles
+from jobclass.render import (
+    analysis_text,
+    check_text,
+    cross_validation_text,
+    metrics_text,
+    profile_text,
+    skills_text,
+)
 from jobclass.text import Posting, decode_posting, posting_from_text, read_posting
 
 
@@ -82,15 +91,20 @@ def cli(verbose: bool) -> None:
     show_default="models/jobclass.joblib",
     help="Where to save the model (its manifest goes beside it as .json).",
 )
+@click.option(
+    "--no-profile-features",
+    is_flag=True,
+    help="Leave the four role-profile fit scores out of the features (TF-IDF only).",
+)
 @reported
-def train(data: Path, model_path: Path) -> None:
+def train(data: Path, model_path: Path, no_profile_features: bool) -> None:
     """Train the classifier, print 5-fold cross-validation figures, and save the model.
 
     Example:
 
         jobclass train --data data/labeled_postings.csv --model models/jobclass.joblib
     """
-    result = classifier.train(data, model_path)
+    result = classifier.train(data, model_path, profile_features=not no_profile_features)
     click.echo(f"trained on {result.rows} postings from {shown(data)}")
     click.echo(cross_validation_text(result.cv))
     click.echo(f"\nsaved {shown(result.model_path)} (manifest {manifest_path(result.model_path).name})")
@@ -127,12 +141,40 @@ def echo_records(records, as_json: bool, render) -> None:
             click.echo(("\n" if number else "") + render(record))
 
 
+profiles_option = click.option(
+    "--profiles",
+    "profiles_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Role profiles TOML (default: the bundled one).",
+)
+title_option = click.option(
+    "--title", default=None, help="The posting's title (overrides a `Title:` first line)."
+)
+
+
+def analysed(
+    paths: tuple[Path, ...],
+    title: str | None,
+    model_path: Path | None,
+    taxonomy_path: Path | None,
+    profiles_path: Path | None,
+) -> list[Analysis]:
+    """Read the postings, check the rule files, load the model, and analyse every posting."""
+    postings = read_postings(paths, title)
+    taxonomy = str(taxonomy_path) if taxonomy_path else None
+    profiles = str(profiles_path) if profiles_path else None
+    load_profiles(profiles, taxonomy)  # bad rule files fail before the model is trained or loaded
+    return analyse(postings, resolve_model(model_path), taxonomy, profiles)
+
+
 @cli.command()
 @paths_argument
-@click.option("--title", default=None, help="The posting's title (overrides a `Title:` first line).")
+@title_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per posting (JSON Lines).")
 @model_option
 @taxonomy_option
+@profiles_option
 @reported
 def predict(
     paths: tuple[Path, ...],
@@ -140,8 +182,10 @@ def predict(
     as_json: bool,
     model_path: Path | None,
     taxonomy_path: Path | None,
+    profiles_path: Path | None,
 ) -> None:
-    """Classify each posting file (or `-` for stdin), explain the label, and list what it asks for.
+    """Classify each posting file (or `-` for stdin), explain the label, list what it asks for, and say
+    how the role is framed.
 
     A file's first line may be `Title: ...`; --title overrides it.
 
@@ -149,19 +193,56 @@ def predict(
 
         jobclass predict examples/ml_engineer.txt --json
     """
-    postings = read_postings(paths, title)
-    taxonomy = str(taxonomy_path) if taxonomy_path else None
-    load_taxonomy(taxonomy)  # a bad taxonomy fails before the model is trained or loaded
-    model = resolve_model(model_path)
-    results = [
-        (prediction, extract_skills(posting.text, taxonomy))
-        for prediction, posting in zip(model.predict_many(postings), postings, strict=True)
-    ]
-    echo_records(
-        [prediction.to_dict() | report.to_dict() for prediction, report in results] if as_json else results,
-        as_json,
-        lambda pair: "\n".join([prediction_text(pair[0]), *skills_lines(pair[1])]),
+    analyses = analysed(paths, title, model_path, taxonomy_path, profiles_path)
+    echo_records(analyses, as_json, analysis_text)
+
+
+@cli.command()
+@paths_argument
+@title_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per posting (JSON Lines).")
+@model_option
+@taxonomy_option
+@profiles_option
+@reported
+def check(
+    paths: tuple[Path, ...],
+    title: str | None,
+    as_json: bool,
+    model_path: Path | None,
+    taxonomy_path: Path | None,
+    profiles_path: Path | None,
+) -> None:
+    """Check how each posting frames its role: the title's role, the content-only prediction and the
+    fit of the four role profiles, combined into consistent / leans ROLE / mismatch, with the evidence
+    and what the role usually asks for that the posting does not.
+
+    Example:
+
+        jobclass check examples/ml_scientist.txt --title "Data Scientist"
+    """
+    analyses = analysed(paths, title, model_path, taxonomy_path, profiles_path)
+    echo_records([a.framing_dict() for a in analyses] if as_json else analyses, as_json, check_text)
+
+
+@cli.command()
+@click.argument("role", required=False, type=click.Choice(LABELS))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per profile (JSON Lines).")
+@taxonomy_option
+@profiles_option
+@reported
+def profiles(role: str | None, as_json: bool, taxonomy_path: Path | None, profiles_path: Path | None) -> None:
+    """Show the role profiles (or one ROLE's): focus, title rules and weighted evidence groups.
+
+    Example:
+
+        jobclass profiles ai_scientist
+    """
+    loaded = load_profiles(
+        str(profiles_path) if profiles_path else None, str(taxonomy_path) if taxonomy_path else None
     )
+    shown_profiles = [profile for profile in loaded if role in (None, profile.role)]
+    echo_records(shown_profiles, as_json, profile_text)
 
 
 @cli.command()

@@ -19,3 +19,7 @@ class ModelError(JobclassError):
 
 class TaxonomyError(JobclassError):
     """A skills taxonomy file is malformed: bad JSON, unknown category, empty name, duplicate alias."""
+
+
+class ProfileError(JobclassError):
+    """A role profiles file is malformed: bad TOML, unknown field, bad weight, unknown taxonomy id."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.tokens import Doc
+
+from jobclass.pipeline import posting_pipeline
 from jobclass.qualifications import Qualifications, degree_field_spans, read_qualifications
 from jobclass.sections import COMPANY, NEED_STRENGTH, NeedReader
-from jobclass.skills import SPAN_KEY, skills_pipeline
+from jobclass.skills import SPAN_KEY
 
 # A generic skill named in the same sentence as a specific one of this category adds nothing:
 # "programming in Python" asks for Python, not for programming in general.
@@ -71,14 +74,19 @@ def is_degree_field(span, fields: list[tuple[int, int]]) -> bool:
 
 
 def extract_skills(text: str, taxonomy_path: str | None = None) -> SkillsReport:
-    """Find the skills and tools a posting asks for, their need, the degree and the years of experience.
+    """Find the skills and tools a posting asks for, their need, the degree and the years of experience."""
+    doc = posting_pipeline(taxonomy_path, check_profiles=False)(text)
+    return skills_in(doc, NeedReader.of(text))
+
+
+def skills_in(doc: Doc, reader: NeedReader) -> SkillsReport:
+    """The skills report of a Doc made by the posting pipeline.
 
     A skill's need is its strongest mention (required > preferred > mentioned). Skills named only in
     company or benefits sections ("we use Spark across the company") are not asked of the candidate:
     they are left out of `skills` and listed by name in `company_only`.
     """
-    doc = skills_pipeline(taxonomy_path)(text)
-    reader = NeedReader.of(text)
+    text = reader.text
     found: dict[str, dict] = {}
     company_only: dict[str, str] = {}
     spans = list(doc.spans[SPAN_KEY])

@@ -14,6 +14,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from jobclass.errors import DataError
+from jobclass.features import ProfileFitFeatures
 from jobclass.labels import LABELS
 
 SEED = 0
@@ -22,8 +23,10 @@ CV_FOLDS = 5
 WORD_BLOCKS = ("title_words", "text_words")
 
 
-def build_pipeline(C: float = 10.0) -> Pipeline:
-    """Word and character n-gram TF-IDF over title and description, into a multinomial logistic regression."""
+def build_pipeline(C: float = 10.0, profile_features: bool = True) -> Pipeline:
+    """Word and character n-gram TF-IDF over title and description (and, by default, the four role-profile
+    fit scores of the description), into a multinomial logistic regression."""
+    fits = [("profile_fits", ProfileFitFeatures(), "description")] if profile_features else []
     features = ColumnTransformer(
         [
             ("title_words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), "title"),
@@ -42,6 +45,7 @@ def build_pipeline(C: float = 10.0) -> Pipeline:
                 TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True),
                 "description",
             ),
+            *fits,
         ]
     )
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=SEED)
@@ -59,10 +63,10 @@ def with_titleless_copies(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, titleless], ignore_index=True)
 
 
-def fit_pipeline(frame: pd.DataFrame) -> Pipeline:
+def fit_pipeline(frame: pd.DataFrame, profile_features: bool = True) -> Pipeline:
     """Fit a fresh pipeline on a labeled frame (`title`, `description`, `label`)."""
     training = with_titleless_copies(frame)
-    pipeline = build_pipeline()
+    pipeline = build_pipeline(profile_features=profile_features)
     pipeline.fit(training[["title", "description"]], training["label"])
     return pipeline
 
@@ -154,14 +158,16 @@ def check_trainable(frame: pd.DataFrame, folds: int = CV_FOLDS) -> None:
         )
 
 
-def cross_validate(frame: pd.DataFrame, folds: int = CV_FOLDS) -> CrossValidation:
+def cross_validate(
+    frame: pd.DataFrame, folds: int = CV_FOLDS, profile_features: bool = True
+) -> CrossValidation:
     """Stratified k-fold CV (fixed seed); each held-out fold is predicted with and without its titles."""
     check_trainable(frame, folds)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
     with_title = np.empty(len(frame), dtype=object)
     without_title = np.empty(len(frame), dtype=object)
     for train_index, test_index in splitter.split(frame, frame["label"]):
-        pipeline = fit_pipeline(frame.iloc[train_index])
+        pipeline = fit_pipeline(frame.iloc[train_index], profile_features)
         held_out = frame.iloc[test_index][["title", "description"]]
         with_title[test_index] = pipeline.predict(held_out)
         without_title[test_index] = pipeline.predict(held_out.assign(title=""))

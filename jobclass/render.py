@@ -1,11 +1,13 @@
-"""Plain-text renderings of predictions and metrics for the terminal."""
+"""Plain-text renderings of predictions, skills, framing, profiles and metrics for the terminal."""
 
 from __future__ import annotations
 
+from jobclass.analysis import Analysis
 from jobclass.classifier import Prediction
 from jobclass.extraction import SkillsReport
-from jobclass.labels import LABELS
+from jobclass.labels import DISPLAY_NAMES, LABELS
 from jobclass.model import CrossValidation, Metrics
+from jobclass.profiles import Profile
 
 
 def prediction_text(prediction: Prediction) -> str:
@@ -70,3 +72,62 @@ def cross_validation_text(cv: CrossValidation) -> str:
         f"stratified {cv.folds}-fold cross-validation, content only (titles hidden):\n"
         f"{metrics_text(cv.without_title)}"
     )
+
+
+def fits_line(fits) -> str:
+    return "  ".join(f"{fit.role} {fit.score:.2f}" for fit in fits)
+
+
+def framing_lines(analysis: Analysis) -> list[str]:
+    """Indented lines: the title's role, the verdict, the profile fits, the explanation, what is missing."""
+    title = analysis.title
+    named = f"{title.role} ({title.reason})" if title.role else f"no role ({title.reason})"
+    lines = [
+        f"  {'title role:':<15}{named}",
+        f"  {'content only:':<15}{analysis.content_prediction.label} "
+        f"({analysis.content_prediction.confidence:.3f})",
+        f"  {'profile fit:':<15}{fits_line(analysis.fits)}",
+        f"  {'framing:':<15}{analysis.framing.label}",
+    ]
+    lines += [f"  {'':<15}{line}" for line in analysis.framing.explanation]
+    missing = analysis.framing.missing
+    role = analysis.framing.title_role or analysis.framing.role
+    if missing:
+        lines.append(f"  {'missing:':<15}for {role}: {missing[0].expect}")
+        lines += [f"  {'':<15}{' ' * len(f'for {role}: ')}{item.expect}" for item in missing[1:]]
+    else:
+        lines.append(f"  {'missing:':<15}nothing {role} usually asks for")
+    return lines
+
+
+def analysis_text(analysis: Analysis) -> str:
+    """The `predict` block: prediction, skills, then profile fits and framing."""
+    return "\n".join(
+        [prediction_text(analysis.prediction), *skills_lines(analysis.skills), *framing_lines(analysis)]
+    )
+
+
+def check_text(analysis: Analysis) -> str:
+    """The `check` block: source and title, then profile fits and framing."""
+    prediction = analysis.prediction
+    return "\n".join(
+        [prediction.source, f"  {'title:':<15}{prediction.title or '(none)'}", *framing_lines(analysis)]
+    )
+
+
+def profile_text(profile: Profile) -> str:
+    """A profile's focus, title rules and evidence groups with their items."""
+    lines = [f"{profile.role}: {DISPLAY_NAMES[profile.role]}", f"  focus:  {profile.focus}"]
+    lines.append(f"  titles: {', '.join(profile.titles)}")
+    if profile.qualified_title:
+        rule = profile.qualified_title
+        lines.append(f"          {rule.base!r} with any of: {', '.join(rule.qualifiers)}")
+    for group in profile.groups:
+        flags = [f"weight {group.weight:g}", f"enough {group.enough}"]
+        flags += [flag for flag in ("expected", "distinguishing", "anywhere") if getattr(group, flag)]
+        lines.append(f"  [{group.name}] {group.expect} ({', '.join(flags)})")
+        for kind in ("phrases", "skills", "degrees"):
+            items = getattr(group, kind)
+            if items:
+                lines.append(f"      {kind}: {', '.join(items)}")
+    return "\n".join(lines)

@@ -7,6 +7,7 @@ wording first ("... is a plus" -> preferred, "must have" -> required), then from
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -164,16 +165,18 @@ class NeedReader:
         return cls(text, tuple(split_sections(text)), tuple(sentence_bounds(text)))
 
     def section_at(self, offset: int) -> Section:
-        for section in self.sections:
-            if section.start <= offset < section.end:
-                return section
-        return self.sections[-1]
+        index = bisect.bisect_right([section.start for section in self.sections], offset) - 1
+        return self.sections[max(index, 0)]
 
     def sentence_bounds_at(self, offset: int) -> tuple[int, int]:
-        for start, end in self.sentences:
-            if start <= offset < end:
-                return start, end
+        index = bisect.bisect_right(self.sentences, (offset, float("inf"))) - 1
+        if index >= 0 and self.sentences[index][0] <= offset < self.sentences[index][1]:
+            return self.sentences[index]
         return offset, offset
+
+    def in_boilerplate(self, offset: int) -> bool:
+        """True inside a company or benefits section (what the employer says of itself, not of the job)."""
+        return self.section_at(offset).kind in BOILERPLATE_SECTIONS
 
     def need_at(self, offset: int) -> str:
         """required, preferred or mentioned; `company` for company and benefits boilerplate."""

@@ -10,9 +10,6 @@ carry its display name, category and kind (`tool` or `skill`).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -148,22 +145,3 @@ def in_list_with(doc: Doc, span: Span, known_tokens: set[int]) -> bool:
 @Language.factory("jobclass_skills", default_config={"taxonomy_path": None})
 def make_skill_matcher(nlp: Language, name: str, taxonomy_path: str | None) -> SkillMatcher:
     return SkillMatcher(nlp, load_taxonomy(taxonomy_path), name=name)
-
-
-# Scraped postings glue tokens together: "C++/Go", "Python/SQL", "pandas.4+ years", "field.Strong".
-EXTRA_INFIXES = (r"/", r"(?<=[A-Za-z+])\.(?=[0-9])", r"(?<=[a-z])\.(?=[A-Z])")
-
-
-def posting_tokenizer(nlp: Language) -> None:
-    """Split on slashes and on full stops glued to the next word, on top of spaCy's English rules."""
-    infixes = list(nlp.Defaults.infixes) + list(EXTRA_INFIXES)
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
-
-
-@lru_cache(maxsize=4)
-def skills_pipeline(taxonomy_path: str | None = None) -> Language:
-    """A blank English pipeline, with a tokenizer tuned for scraped postings, and the skills component."""
-    nlp = spacy.blank("en")
-    posting_tokenizer(nlp)
-    nlp.add_pipe("jobclass_skills", config={"taxonomy_path": taxonomy_path})
-    return nlp

@@ -27,6 +27,15 @@ def small_csv(corpus, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_csv(corpus, tmp_path_factory) -> Path:
+    """Eight postings per label: the least that 5-fold CV accepts with room, for tests that train."""
+    sample = pd.concat(group.sample(8, random_state=1) for _, group in corpus.groupby("label"))
+    path = tmp_path_factory.mktemp("data") / "tiny.csv"
+    sample.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
 def small_model(small_csv, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("model") / "small.joblib"
     classifier.train(small_csv, path)

@@ -71,10 +71,10 @@ def test_predict_from_stdin_with_title_option(run, small_model):
     assert record["source"] == "<stdin>" and record["title"] == "Lead Data Scientist"
 
 
-def test_predict_trains_default_model_when_missing(run, small_csv, tmp_path, monkeypatch):
+def test_predict_trains_default_model_when_missing(run, tiny_csv, tmp_path, monkeypatch):
     model = tmp_path / "models" / "jobclass.joblib"
     monkeypatch.setattr(classifier, "DEFAULT_MODEL", model)
-    monkeypatch.setattr(classifier, "DEFAULT_DATA", small_csv)
+    monkeypatch.setattr(classifier, "DEFAULT_DATA", tiny_csv)
     result = run("predict", EXAMPLES / "ai_scientist.txt")
     assert result.exit_code == 0, result.output
     assert "training one from" in result.stderr
@@ -145,9 +145,9 @@ def test_train_refuses_unknown_label(run, tmp_path):
     assert not (tmp_path / "m.joblib").exists()
 
 
-def test_train_prints_cv_and_saves(run, small_csv, tmp_path):
+def test_train_prints_cv_and_saves(run, tiny_csv, tmp_path):
     model = tmp_path / "m.joblib"
-    result = run("train", "--data", small_csv, "--model", model)
+    result = run("train", "--data", tiny_csv, "--model", model)
     assert result.exit_code == 0, result.output
     assert "5-fold cross-validation" in result.stdout and "macro-F1" in result.stdout
     assert model.exists() and manifest_path(model).exists()
@@ -201,3 +201,55 @@ def test_bad_taxonomy_is_a_one_line_error(run, tmp_path):
     taxonomy.write_text('{"id": "x", "name": "X", "category": "gadget"}\n', encoding="utf-8")
     result = run("skills", EXAMPLES / "ml_engineer.txt", "--taxonomy", taxonomy)
     assert_one_line_error(result, r"bad.jsonl:1: unknown category 'gadget'")
+
+
+FRAMING = ROOT / "tests" / "fixtures" / "framing"
+
+
+def test_check_reports_title_role_fits_verdict_and_missing(run, small_model):
+    result = run("check", FRAMING / "data_scientist_title_mlops_body.txt", "--model", small_model)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "title role:    data_scientist" in out
+    assert "framing:       mismatch" in out
+    assert all(f"{role} 0." in out or f"{role} 1." in out for role in LABELS)  # all four profiles scored
+    assert "missing:       for data_scientist:" in out
+
+
+def test_check_title_option_and_json(run, small_model):
+    result = run(
+        "check", FRAMING / "consistent_ml_scientist.txt", "--title", "Data Scientist", "--json",
+        "--model", small_model,
+    )  # fmt: skip
+    record = json.loads(result.stdout)
+    assert record["title"] == "Data Scientist" and record["title_role"]["role"] == "data_scientist"
+    assert [fit["role"] for fit in record["profiles"]] == list(LABELS)
+    assert record["framing"]["verdict"] == "mismatch" and record["framing"]["role"] == "ml_scientist"
+    assert record["framing"]["missing"]
+
+
+def test_predict_includes_profile_fits_and_framing(run, small_model):
+    text = run("predict", FRAMING / "consistent_ml_engineer.txt", "--model", small_model).stdout
+    assert "profile fit:" in text and "framing:       consistent" in text
+    record = json.loads(
+        run("predict", FRAMING / "consistent_ml_engineer.txt", "--model", small_model, "--json").stdout
+    )
+    assert record["label"] == "ml_engineer" and record["framing"]["verdict"] == "consistent"
+    assert {"skills", "profiles", "title_role", "content_label"} <= set(record)
+
+
+def test_profiles_lists_all_roles_and_one_role(run):
+    everything = run("profiles").stdout
+    for role in LABELS:
+        assert f"{role}: " in everything
+    assert "[production]" in everything and "[publication_record]" in everything
+    one = [json.loads(line) for line in run("profiles", "ai_scientist", "--json").stdout.splitlines()]
+    assert [profile["role"] for profile in one] == ["ai_scientist"]
+    assert any(group["name"] == "phd" and group["degrees"] == ["phd"] for group in one[0]["groups"])
+
+
+def test_bad_profiles_file_is_one_line_error(run, small_model, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[ml_engineer\n", encoding="utf-8")
+    for args in (("profiles",), ("check", FRAMING / "consistent_ml_engineer.txt", "--model", small_model)):
+        assert_one_line_error(run(*args, "--profiles", bad), "invalid TOML")

@@ -18,9 +18,9 @@ def jobclass(*args, input=None):
     )
 
 
-def test_train_then_predict_with_python_dash_m(small_csv, tmp_path):
+def test_train_then_predict_with_python_dash_m(tiny_csv, tmp_path):
     model = tmp_path / "model.joblib"
-    trained = jobclass("train", "--data", small_csv, "--model", model)
+    trained = jobclass("train", "--data", tiny_csv, "--model", model)
     assert trained.returncode == 0, trained.stderr
     assert "macro-F1" in trained.stdout
     predicted = jobclass("predict", *sorted(EXAMPLES.glob("*.txt")), "--json", "--model", model)

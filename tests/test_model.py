@@ -55,10 +55,11 @@ def test_predict_many_matches_predict(model):
     assert batch[0].probabilities == pytest.approx(single.probabilities)
 
 
-def test_training_is_deterministic(small_csv, small_model, tmp_path):
-    again = tmp_path / "again.joblib"
-    train(small_csv, again)
-    first, second = load_model(small_model), load_model(again)
+def test_training_is_deterministic(tiny_csv, tmp_path):
+    once, again = tmp_path / "once.joblib", tmp_path / "again.joblib"
+    train(tiny_csv, once)
+    train(tiny_csv, again)
+    first, second = load_model(once), load_model(again)
     assert first.predict(MLE_TEXT).probabilities == pytest.approx(
         second.predict(MLE_TEXT).probabilities, abs=1e-12
     )
@@ -100,3 +101,20 @@ def test_default_model_is_stale_when_missing_or_its_corpus_changed(
     changed.write_text(small_csv.read_text() + "\n", encoding="utf-8")
     monkeypatch.setattr(classifier, "DEFAULT_DATA", changed)
     assert "has changed since" in classifier.default_model_staleness()
+
+    monkeypatch.setattr(classifier, "DEFAULT_DATA", small_csv)
+    edited = tmp_path / "profiles.toml"
+    edited.write_text(
+        classifier.DEFAULT_PROFILES.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(classifier, "DEFAULT_PROFILES", edited)
+    assert "taxonomy or profiles have changed" in classifier.default_model_staleness()
+
+
+def test_profile_features_are_four_fit_scores_in_the_pipeline(small_model):
+    model = load_model(small_model)
+    names = model.pipeline.named_steps["features"].get_feature_names_out()
+    assert [name for name in names if name.startswith("profile_fits__")] == [
+        f"profile_fits__fit_{label}" for label in LABELS
+    ]
+    assert model.manifest["profile_features"] is True

@@ -1,0 +1,78 @@
+"""The whole reading of a posting: prediction, skills, profile fits, the title's role and the framing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from jobclass.classifier import Classifier, Prediction
+from jobclass.extraction import SkillsReport
+from jobclass.framing import Framing, judge_framing
+from jobclass.profile_check import ProfileFit
+from jobclass.profiles import load_profiles
+from jobclass.reading import read_text
+from jobclass.text import Posting
+from jobclass.titles import TitleReading, read_title
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything jobclass says about one posting."""
+
+    prediction: Prediction  # with the title, when there is one
+    content_prediction: Prediction  # on the text alone
+    skills: SkillsReport
+    fits: tuple[ProfileFit, ...]
+    title: TitleReading
+    framing: Framing
+
+    def to_dict(self) -> dict:
+        return {
+            **self.prediction.to_dict(),
+            "content_label": self.content_prediction.label,
+            "content_probabilities": {
+                label: round(p, 4) for label, p in self.content_prediction.probabilities.items()
+            },
+            **self.skills.to_dict(),
+            **self.framing_dict(),
+        }
+
+    def framing_dict(self) -> dict:
+        """What `check --json` prints: the title's role, the content-only label, profile fits, framing."""
+        return {
+            "source": self.prediction.source,
+            "title": self.prediction.title,
+            "title_role": self.title.to_dict(),
+            "content_label": self.content_prediction.label,
+            "profiles": [fit.to_dict() for fit in self.fits],
+            "framing": self.framing.to_dict(),
+        }
+
+
+def analyse(
+    postings: Iterable[Posting],
+    model: Classifier,
+    taxonomy_path: str | None = None,
+    profiles_path: str | None = None,
+) -> list[Analysis]:
+    """Classify each posting with and without its title, extract its skills, fit the role profiles,
+    read its title and judge how the role is framed."""
+    postings = list(postings)
+    profiles = load_profiles(profiles_path, taxonomy_path)
+    readings = [read_text(posting.text, taxonomy_path, profiles_path) for posting in postings]
+    predictions = model.predict_many(postings)
+    titled = [i for i, posting in enumerate(postings) if posting.title]
+    untitled = model.predict_many(Posting(postings[i].text, None, postings[i].source) for i in titled)
+    content = list(predictions)
+    for i, prediction in zip(titled, untitled, strict=True):
+        content[i] = prediction
+    analyses = []
+    for posting, reading, prediction, content_prediction in zip(
+        postings, readings, predictions, content, strict=True
+    ):
+        title = read_title(posting.title, profiles)
+        framing = judge_framing(title, content_prediction.probabilities, reading.fits, profiles)
+        analyses.append(
+            Analysis(prediction, content_prediction, reading.skills, reading.fits, title, framing)
+        )
+    return analyses

@@ -1,0 +1,33 @@
+"""One pass of the posting pipeline over a text: the skills report and the profile fits, cached.
+
+The classifier's profile-fit features and the analysis of the same posting both need this reading;
+the cache lets them share one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jobclass.extraction import SkillsReport, skills_in
+from jobclass.pipeline import posting_pipeline
+from jobclass.profile_check import ProfileFit, fit_profiles
+from jobclass.profiles import load_profiles
+from jobclass.sections import NeedReader
+
+READINGS_CACHED = 4096
+
+
+@dataclass(frozen=True)
+class TextReading:
+    skills: SkillsReport
+    fits: tuple[ProfileFit, ...]
+
+
+@lru_cache(maxsize=READINGS_CACHED)
+def read_text(text: str, taxonomy_path: str | None = None, profiles_path: str | None = None) -> TextReading:
+    """Skills, degree, years and the fit of every role profile for one posting text."""
+    doc = posting_pipeline(taxonomy_path, profiles_path)(text)
+    reader = NeedReader.of(text)
+    skills = skills_in(doc, reader)
+    return TextReading(skills, fit_profiles(doc, reader, skills, load_profiles(profiles_path, taxonomy_path)))
