@@ -110,13 +110,18 @@ def train(data: Path, model_path: Path, no_profile_features: bool) -> None:
     click.echo(f"\nsaved {shown(result.model_path)} (manifest {manifest_path(result.model_path).name})")
 
 
-taxonomy_option = click.option(
-    "--taxonomy",
-    "taxonomy_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Skills taxonomy JSONL (default: the bundled one).",
-)
+def rule_file_option(flag: str, what: str):
+    return click.option(
+        flag,
+        f"{flag.lstrip('-')}_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"{what} (default: the bundled one).",
+    )
+
+
+taxonomy_option = rule_file_option("--taxonomy", "Skills taxonomy JSONL")
+profiles_option = rule_file_option("--profiles", "Role profiles TOML")
 paths_argument = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True)
 )
@@ -141,16 +146,24 @@ def echo_records(records, as_json: bool, render) -> None:
             click.echo(("\n" if number else "") + render(record))
 
 
-profiles_option = click.option(
-    "--profiles",
-    "profiles_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Role profiles TOML (default: the bundled one).",
-)
 title_option = click.option(
     "--title", default=None, help="The posting's title (overrides a `Title:` first line)."
 )
+
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per posting (JSON Lines)."
+)
+
+
+def analysis_options(command):
+    """The error wrapper and the arguments and options shared by `predict` and `check`."""
+    command = reported(command)
+    for option in reversed(
+        (paths_argument, title_option, json_option, model_option, taxonomy_option, profiles_option)
+    ):
+        command = option(command)
+    return command
 
 
 def analysed(
@@ -169,13 +182,7 @@ def analysed(
 
 
 @cli.command()
-@paths_argument
-@title_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per posting (JSON Lines).")
-@model_option
-@taxonomy_option
-@profiles_option
-@reported
+@analysis_options
 def predict(
     paths: tuple[Path, ...],
     title: str | None,
@@ -198,13 +205,7 @@ def predict(
 
 
 @cli.command()
-@paths_argument
-@title_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per posting (JSON Lines).")
-@model_option
-@taxonomy_option
-@profiles_option
-@reported
+@analysis_options
 def check(
     paths: tuple[Path, ...],
     title: str | None,
@@ -247,7 +248,7 @@ def profiles(role: str | None, as_json: bool, taxonomy_path: Path | None, profil
 
 @cli.command()
 @paths_argument
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per posting (JSON Lines).")
+@json_option
 @taxonomy_option
 @reported
 def skills(paths: tuple[Path, ...], as_json: bool, taxonomy_path: Path | None) -> None:

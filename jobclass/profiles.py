@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from jobclass.datafiles import read_rule_file
 from jobclass.errors import ProfileError
 from jobclass.labels import LABELS
 from jobclass.taxonomy import load_taxonomy
@@ -240,13 +241,6 @@ def parse_profiles(text: str, source: str, skill_ids: set[str]) -> Profiles:
 def load_profiles(path: str | Path | None = None, taxonomy_path: str | Path | None = None) -> Profiles:
     """Load and validate a profiles file (the bundled one by default) against a taxonomy; cached."""
     path = Path(path) if path is not None else DEFAULT_PROFILES
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: no such profiles file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ProfileError(f"{path}: cannot be read as UTF-8 text ({type(err).__name__})") from None
-    if not text.strip():
-        raise ProfileError(f"{path}: the profiles file is empty")
+    text = read_rule_file(path, ProfileError, "profiles")
     skill_ids = {entry.id for entry in load_taxonomy(taxonomy_path).entries}
     return parse_profiles(text, str(path), skill_ids)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from jobclass.datafiles import read_rule_file
 from jobclass.errors import TaxonomyError
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parent / "data" / "skills.jsonl"
@@ -145,10 +146,5 @@ def parse_taxonomy(lines, source: str) -> Taxonomy:
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Load and validate a taxonomy file (the bundled one by default); cached per path."""
     path = Path(path) if path is not None else DEFAULT_TAXONOMY
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TaxonomyError(f"{path}: no such taxonomy file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise TaxonomyError(f"{path}: cannot be read as UTF-8 text ({type(err).__name__})") from None
+    text = read_rule_file(path, TaxonomyError, "taxonomy")
     return parse_taxonomy(text.splitlines(), str(path))

@@ -17,22 +17,23 @@ def corpus() -> pd.DataFrame:
     return pd.read_csv(CORPUS, dtype=str, keep_default_na=False)
 
 
+def write_slice(corpus: pd.DataFrame, per_label: int, seed: int, path: Path) -> Path:
+    pd.concat(group.sample(per_label, random_state=seed) for _, group in corpus.groupby("label")).to_csv(
+        path, index=False
+    )
+    return path
+
+
 @pytest.fixture(scope="session")
 def small_csv(corpus, tmp_path_factory) -> Path:
     """A stratified 40-per-label slice of the corpus: enough to train a usable model in seconds."""
-    sample = pd.concat(group.sample(40, random_state=0) for _, group in corpus.groupby("label"))
-    path = tmp_path_factory.mktemp("data") / "small.csv"
-    sample.to_csv(path, index=False)
-    return path
+    return write_slice(corpus, 40, 0, tmp_path_factory.mktemp("data") / "small.csv")
 
 
 @pytest.fixture(scope="session")
 def tiny_csv(corpus, tmp_path_factory) -> Path:
     """Eight postings per label: the least that 5-fold CV accepts with room, for tests that train."""
-    sample = pd.concat(group.sample(8, random_state=1) for _, group in corpus.groupby("label"))
-    path = tmp_path_factory.mktemp("data") / "tiny.csv"
-    sample.to_csv(path, index=False)
-    return path
+    return write_slice(corpus, 8, 1, tmp_path_factory.mktemp("data") / "tiny.csv")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,20 @@
+"""Reading the rule files (skills taxonomy, role profiles) with errors of the caller's kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jobclass.errors import JobclassError
+
+
+def read_rule_file(path: Path, error: type[JobclassError], kind: str) -> str:
+    """The file's UTF-8 text; a missing, unreadable or empty file raises `error` naming the path."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {kind} file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise error(f"{path}: cannot be read as UTF-8 text ({type(err).__name__})") from None
+    if not text.strip():
+        raise error(f"{path}: the {kind} file is empty")
+    return text
