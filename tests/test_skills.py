@@ -166,7 +166,7 @@ def test_component_takes_a_user_taxonomy(tmp_path):
             [{"id": "a", "name": "A1", "category": "library", "aliases": ["Upper"]}],
             r":1: aliases must be lower",
         ),
-        ([], r"the taxonomy is empty"),
+        ([], r"the taxonomy file is empty"),
     ],
 )
 def test_bad_taxonomies_are_refused_naming_the_line(tmp_path, records, message):
