@@ -48,3 +48,4 @@ readme: $(MODEL)
 bench: $(STAMP)
 	$(BIN)/python bench/skills_gold.py
 	$(BIN)/python bench/profiles_dev.py
+	$(BIN)/python bench/batch.py

@@ -60,12 +60,7 @@ def analyse(
     postings = list(postings)
     profiles = load_profiles(profiles_path, taxonomy_path)
     readings = [read_text(posting.text, taxonomy_path, profiles_path) for posting in postings]
-    predictions = model.predict_many(postings)
-    titled = [i for i, posting in enumerate(postings) if posting.title]
-    untitled = model.predict_many(Posting(postings[i].text, None, postings[i].source) for i in titled)
-    content = list(predictions)
-    for i, prediction in zip(titled, untitled, strict=True):
-        content[i] = prediction
+    predictions, content = model.predict_with_and_without_titles(postings)
     analyses = []
     for posting, reading, prediction, content_prediction in zip(
         postings, readings, predictions, content, strict=True

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from jobclass.corpus import file_sha256, load_labeled
 from jobclass.errors import ModelError
@@ -113,8 +114,36 @@ class Classifier:
     def predict_many(self, postings: Iterable[Posting]) -> list[Prediction]:
         """Classify several postings in one vectorised pass."""
         postings = list(postings)
+        if not postings:
+            return []
         frame = as_model_input([p.title for p in postings], [p.text for p in postings])
-        features = self.pipeline.named_steps["features"].transform(frame)
+        return self._predictions(self.pipeline.named_steps["features"].transform(frame), postings)
+
+    def predict_with_and_without_titles(
+        self, postings: Iterable[Posting]
+    ) -> tuple[list[Prediction], list[Prediction]]:
+        """Each posting classified with its title and with the title hidden; the text's features (the
+        costly part) are computed once for both."""
+        postings = list(postings)
+        if not postings:
+            return [], []
+        frame = as_model_input([p.title for p in postings], [p.text for p in postings])
+        no_title = as_model_input([None], [""])
+        titled_blocks, untitled_blocks = [], []
+        for _, transformer, column in self.pipeline.named_steps["features"].transformers_:
+            if transformer == "drop":
+                continue
+            block = sp.csr_matrix(transformer.transform(frame[column]))
+            titled_blocks.append(block)
+            if column == "title":
+                empty = sp.csr_matrix(transformer.transform(no_title[column]))
+                block = sp.vstack([empty] * len(postings)).tocsr()
+            untitled_blocks.append(block)
+        with_titles = self._predictions(sp.hstack(titled_blocks).tocsr(), postings)
+        hidden = [Posting(p.text, None, p.source) for p in postings]
+        return with_titles, self._predictions(sp.hstack(untitled_blocks).tocsr(), hidden)
+
+    def _predictions(self, features, postings: list[Posting]) -> list[Prediction]:
         probabilities = self.pipeline.named_steps["classifier"].predict_proba(features)
         keep, (terms, places), relative = self._explained_features
         word_features = features[:, keep].tocsr()

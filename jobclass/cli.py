@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import click
 
 from jobclass import classifier
 from jobclass.analysis import Analysis, analyse
+from jobclass.batch.readers import DEFAULT_MAX_CHARS, BatchInput, Columns
+from jobclass.batch.runner import FIELDS, Progress, parse_fields, run_batch
 from jobclass.errors import JobclassError
 from jobclass.extraction import extract_skills
 from jobclass.labels import LABELS
@@ -265,6 +268,124 @@ def skills(paths: tuple[Path, ...], as_json: bool, taxonomy_path: Path | None) -
         [{"source": source} | report.to_dict() for source, report in reports] if as_json else reports,
         as_json,
         lambda pair: skills_text(pair[1], pair[0]),
+    )
+
+
+def progress_printer(enabled: bool):
+    """A progress callback writing one updating line to stderr, or None when disabled."""
+    if not enabled:
+        return None
+
+    def show(progress: Progress) -> None:
+        line = f"{progress.done:,} rows  {progress.rate:,.0f} rows/s"
+        if progress.total:
+            remaining = (progress.total - progress.done) / progress.rate if progress.rate else 0
+            minutes, seconds = divmod(int(remaining), 60)
+            line += f"  {progress.done / progress.total:.0%}  ETA {minutes}:{seconds:02d}"
+        click.echo(f"\r{line}   ", err=True, nl=False)
+
+    return show
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Labeled file: .csv, .jsonl or .parquet by extension; - for JSONL on stdout.",
+)
+@click.option(
+    "--text-col", default=None, help="Column with the posting text (default: description, text, body)."
+)
+@click.option("--title-col", default=None, help="Column with the title (default: title, if present).")
+@click.option(
+    "--id-col", default=None, help="Column with the id (default: id, if present, else the row number)."
+)
+@click.option(
+    "--fields", default=None, help=f"Comma-separated output fields (default: all: {', '.join(FIELDS)})."
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where unlabelable rows go (default: OUTPUT.errors.jsonl).",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_CHARS,
+    show_default=True,
+    help="Longer texts are not labeled; they go to the errors file.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: worker processes on this machine; dask: a Dask cluster (CSV/Parquet input).",
+)
+@click.option(
+    "--scheduler", default=None, help="Dask scheduler address (default: a local cluster of --jobs workers)."
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress line.")
+@model_option
+@reported
+def batch(
+    input_path: Path,
+    output: Path,
+    text_col: str | None,
+    title_col: str | None,
+    id_col: str | None,
+    fields: str | None,
+    jobs: int | None,
+    errors_path: Path | None,
+    max_chars: int,
+    engine: str,
+    scheduler: str | None,
+    quiet: bool,
+    model_path: Path | None,
+) -> None:
+    """Label a file of postings: CSV, JSONL, Parquet, a directory of .txt files, or - (JSONL on stdin).
+
+    Writes one row per posting (id, label, probabilities, confidence, skills, degree, years, profile fits,
+    framing) and the rows it could not label, with their row number and reason, to OUTPUT.errors.jsonl.
+    Both files appear only when complete. labeled + errors = read.
+
+    Example:
+
+        jobclass batch postings.csv -o labeled.parquet --text-col body --jobs 2
+    """
+    columns = Columns(text_col, title_col, id_col)
+    chosen = parse_fields(fields)
+    errors_path = errors_path or Path(f"{'jobclass' if str(output) == '-' else output}.errors.jsonl")
+    model_file = (
+        classifier.ensure_default_model(lambda m: click.echo(m, err=True))
+        if model_path is None
+        else model_path
+    )
+    workers = jobs or os.cpu_count() or 1
+    show = progress_printer(not quiet and sys.stderr.isatty())
+    if engine == "dask":
+        from jobclass.batch.dask_engine import run_dask
+
+        summary = run_dask(
+            input_path, output, errors_path, model_file, columns, chosen, workers, scheduler, max_chars
+        )
+    else:
+        source = BatchInput(input_path, columns, max_chars)
+        summary = run_batch(source, output, errors_path, model_file, chosen, workers, on_progress=show)
+    if show:
+        click.echo("", err=True)
+    click.echo(
+        f"read {summary.read:,}, labeled {summary.labeled:,}, errors {summary.errors:,} "
+        f"(written to {shown(errors_path)}), {summary.seconds:.1f} s",
+        err=True,
     )
 
 

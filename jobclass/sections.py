@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 REQUIRED, PREFERRED, MENTIONED, COMPANY = "required", "preferred", "mentioned", "company"
 NEED_STRENGTH = {REQUIRED: 3, PREFERRED: 2, MENTIONED: 1}
@@ -159,6 +159,8 @@ class NeedReader:
     text: str
     sections: tuple[Section, ...]
     sentences: tuple[tuple[int, int], ...]
+    # Per sentence start: (offset where a forward cue starts or None, preferred cue, required cue).
+    _cues: dict[int, tuple[int | None, bool, bool]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, text: str) -> NeedReader:
@@ -181,17 +183,26 @@ class NeedReader:
     def need_at(self, offset: int) -> str:
         """required, preferred or mentioned; `company` for company and benefits boilerplate."""
         start, end = self.sentence_bounds_at(offset)
-        sentence = self.text[start:end]
+        forward, preferred, required = self.cues_of(start, end)
+        if (forward is not None and forward < offset) or preferred:
+            return PREFERRED
         section = self.section_at(offset)
-        forward = FORWARD_PREFERRED_CUE.search(sentence)
-        if forward and start + forward.start() < offset:
-            return PREFERRED
-        if PREFERRED_CUE.search(FORWARD_PREFERRED_CUE.sub("", sentence)):
-            return PREFERRED
         if section.kind in BOILERPLATE_SECTIONS:
             return COMPANY
         if section.kind == "preferred":
             return PREFERRED
-        if REQUIRED_CUE.search(sentence):
+        if required:
             return REQUIRED
         return SECTION_NEED.get(section.kind, MENTIONED)
+
+    def cues_of(self, start: int, end: int) -> tuple[int | None, bool, bool]:
+        """The need cues of a sentence, worked out once per sentence."""
+        if start not in self._cues:
+            sentence = self.text[start:end]
+            forward = FORWARD_PREFERRED_CUE.search(sentence)
+            self._cues[start] = (
+                start + forward.start() if forward else None,
+                bool(PREFERRED_CUE.search(FORWARD_PREFERRED_CUE.sub("", sentence))),
+                bool(REQUIRED_CUE.search(sentence)),
+            )
+        return self._cues[start]

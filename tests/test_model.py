@@ -9,6 +9,7 @@ from jobclass import classifier, load_model
 from jobclass.classifier import train
 from jobclass.labels import LABELS
 from jobclass.model import score
+from jobclass.text import Posting
 
 MLE_TEXT = (
     "You will deploy models to production on Kubernetes, build feature pipelines with Airflow and Spark, "
@@ -118,3 +119,17 @@ def test_profile_features_are_four_fit_scores_in_the_pipeline(small_model):
         f"profile_fits__fit_{label}" for label in LABELS
     ]
     assert model.manifest["profile_features"] is True
+
+
+def test_predictions_with_and_without_titles_match_separate_passes(model):
+    postings = [
+        Posting(MLE_TEXT, "Data Scientist"),
+        Posting(MLE_TEXT, None),
+        Posting("We build dashboards.", "x"),
+    ]
+    titled, hidden = model.predict_with_and_without_titles(postings)
+    alone = model.predict_many(postings)
+    blind = model.predict_many([Posting(p.text) for p in postings])
+    for got, want in zip(titled + hidden, alone + blind, strict=True):
+        assert got.label == want.label
+        assert got.probabilities == pytest.approx(want.probabilities, abs=1e-9)

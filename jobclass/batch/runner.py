@@ -1,0 +1,183 @@
+"""The batch runner: chunks in, labeled rows and error rows out, in input order, on N processes.
+
+`label_chunk` is the one per-chunk function; the local engine maps it over chunks in worker processes
+(each loads the model and the spaCy pipeline once) and the Dask engine over dataframe partitions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jobclass.analysis import Analysis, analyse
+from jobclass.batch.readers import BatchInput, InputRow
+from jobclass.batch.writers import RowWriter
+from jobclass.classifier import Classifier, load_model
+from jobclass.errors import InputError
+from jobclass.labels import LABELS
+from jobclass.text import Posting
+
+FIELD_TYPES: dict[str, str] = {
+    "id": "string",
+    "label": "string",
+    **{f"p_{label}": "float" for label in LABELS},
+    "confidence": "float",
+    "skills_required": "list",
+    "skills_preferred": "list",
+    "skills_mentioned": "list",
+    "degree": "string",
+    "degree_preferred": "string",
+    "years": "int",
+    "title_role": "string",
+    "content_label": "string",
+    **{f"fit_{label}": "float" for label in LABELS},
+    "framing": "string",
+}
+FIELDS = list(FIELD_TYPES)
+CHUNK_ROWS = 256
+
+
+def parse_fields(spec: str | None) -> list[str]:
+    """The output fields named in a comma-separated list (all of them when None), in the given order."""
+    if not spec:
+        return FIELDS
+    fields = [name.strip() for name in spec.split(",") if name.strip()]
+    unknown = [name for name in fields if name not in FIELD_TYPES]
+    if unknown:
+        raise InputError(f"unknown field {unknown[0]!r} in --fields; fields: {', '.join(FIELDS)}")
+    return fields
+
+
+def output_row(row: InputRow, analysis: Analysis) -> dict:
+    """The flat output record of one labeled posting."""
+    prediction, skills = analysis.prediction, analysis.skills
+    q = skills.qualifications
+    return {
+        "id": row.id,
+        "label": prediction.label,
+        **{f"p_{label}": round(prediction.probabilities[label], 4) for label in LABELS},
+        "confidence": round(prediction.confidence, 4),
+        **{
+            f"skills_{need}": [skill.name for skill in skills.by_need(need)]
+            for need in ("required", "preferred", "mentioned")
+        },
+        "degree": q.degree_min,
+        "degree_preferred": q.degree_preferred,
+        "years": q.years_min,
+        "title_role": analysis.title.role,
+        "content_label": analysis.content_prediction.label,
+        **{f"fit_{fit.role}": round(fit.score, 4) for fit in analysis.fits},
+        "framing": analysis.framing.label,
+    }
+
+
+def error_row(row: InputRow, reason: str) -> dict:
+    return {"row": row.row, "id": row.id, "reason": reason}
+
+
+def label_chunk(rows: list[InputRow], model: Classifier, fields: list[str]) -> tuple[list[dict], list[dict]]:
+    """Label the good rows of a chunk (trimmed to `fields`) and turn the bad ones into error records."""
+    good = [row for row in rows if row.error is None]
+    errors = [error_row(row, row.error) for row in rows if row.error is not None]
+    analyses = analyse([Posting(row.text, row.title, row.id) for row in good], model) if good else []
+    labeled = [
+        {field: record[field] for field in fields}
+        for record in (output_row(row, analysis) for row, analysis in zip(good, analyses, strict=True))
+    ]
+    return labeled, errors
+
+
+@lru_cache(maxsize=2)
+def worker_model(model_path: str) -> Classifier:
+    """The model, loaded once per process (workers call this for every chunk)."""
+    return load_model(model_path)
+
+
+def label_chunk_in_worker(rows: list[InputRow], model_path: str, fields: list[str]):
+    return label_chunk(rows, worker_model(model_path), fields)
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    read: int
+    labeled: int
+    errors: int
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return {
+            "read": self.read,
+            "labeled": self.labeled,
+            "errors": self.errors,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int | None
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds > 0 else 0.0
+
+
+def labeled_chunks(
+    chunks: Iterable[list[InputRow]], model_path: str, fields: list[str], jobs: int
+) -> Iterator[tuple[list[InputRow], tuple[list[dict], list[dict]]]]:
+    """Each chunk with its result, in input order; with jobs > 1 chunks run in worker processes, at most
+    2 x jobs of them in flight so memory stays flat."""
+    if jobs <= 1:
+        for chunk in chunks:
+            yield chunk, label_chunk_in_worker(chunk, model_path, fields)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(label_chunk_in_worker, chunk, model_path, fields)))
+            if len(pending) >= 2 * jobs:
+                done_chunk, future = pending.popleft()
+                yield done_chunk, future.result()
+        while pending:
+            done_chunk, future = pending.popleft()
+            yield done_chunk, future.result()
+
+
+def run_batch(
+    source: BatchInput,
+    output: str | Path,
+    errors_path: str | Path,
+    model_path: str | Path,
+    fields: list[str] = FIELDS,
+    jobs: int = 1,
+    chunk_rows: int = CHUNK_ROWS,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> BatchSummary:
+    """Label every row of `source` into `output`; unlabelable rows go to `errors_path` (JSONL).
+
+    Both files are written atomically. labeled + errors = read, always.
+    """
+    started = time.perf_counter()
+    read = labeled = failed = 0
+    error_fields = ["row", "id", "reason"]
+    error_types = {"row": "int", "id": "string", "reason": "string"}
+    with (
+        RowWriter(output, fields, FIELD_TYPES) as writer,
+        RowWriter(errors_path, error_fields, error_types) as bad,
+    ):
+        for chunk, (rows, errors) in labeled_chunks(source.chunks(chunk_rows), str(model_path), fields, jobs):
+            writer.write(rows)
+            bad.write(errors)
+            read += len(chunk)
+            labeled += len(rows)
+            failed += len(errors)
+            if on_progress:
+                on_progress(Progress(read, source.total, time.perf_counter() - started))
+    return BatchSummary(read, labeled, failed, time.perf_counter() - started)

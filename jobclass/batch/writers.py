@@ -1,0 +1,126 @@
+"""Streaming writers for labeled rows: CSV, JSONL or Parquet, written to a temporary file beside the
+target and renamed onto it only when complete, so an interrupted run never leaves a half file."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from jobclass.errors import InputError
+
+LIST_SEPARATOR = "; "
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def output_format(path: str | Path) -> str:
+    if str(path) == "-":
+        return "jsonl"
+    suffix = Path(path).suffix.lower()
+    formats = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+    if suffix not in formats:
+        raise InputError(f"{path}: unknown output format (use .csv, .jsonl, .parquet or -)")
+    return formats[suffix]
+
+
+class RowWriter:
+    """Writes dict rows to `path` (CSV, JSONL, Parquet; "-" is JSONL on stdout) via a temporary file.
+
+    Use as a context manager: on a clean exit the file is renamed into place; on an exception the
+    temporary file is removed and the final name is left untouched.
+    """
+
+    def __init__(self, path: str | Path, fields: list[str], types: dict[str, str]):
+        self.path = str(path)
+        self.fields = fields
+        self.types = types  # field -> "string", "float", "int" or "list" (of strings), for Parquet
+        self.format = output_format(path)
+        self._handle = None
+        self._temp: str | None = None
+        self._csv = None
+        self._parquet = None
+
+    def __enter__(self) -> RowWriter:
+        if self.path == "-":
+            self._handle = sys.stdout
+            return self
+        target = Path(self.path)
+        if not target.parent.is_dir():
+            raise InputError(f"{self.path}: the folder {target.parent} does not exist")
+        try:
+            descriptor, self._temp = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+            )
+        except OSError as err:
+            raise InputError(f"{self.path}: cannot write there ({err.strerror})") from None
+        if self.format == "parquet":
+            os.close(descriptor)
+        else:
+            self._handle = open(descriptor, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            if self.format == "csv":
+                self._csv = csv.DictWriter(self._handle, fieldnames=self.fields, extrasaction="ignore")
+                self._csv.writeheader()
+        return self
+
+    def write(self, rows: list[dict]) -> None:
+        if self.format == "csv":
+            self._csv.writerows(
+                {
+                    key: LIST_SEPARATOR.join(value) if isinstance(value, list) else value
+                    for key, value in row.items()
+                }
+                for row in rows
+            )
+        elif self.format == "jsonl":
+            self._handle.writelines(
+                json.dumps({key: row.get(key) for key in self.fields}) + "\n" for row in rows
+            )
+        elif rows:
+            self._write_parquet(rows)
+
+    def _write_parquet(self, rows: list[dict]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as parquet
+
+        table = pa.Table.from_pylist(rows, schema=self._schema())
+        if self._parquet is None:
+            self._parquet = parquet.ParquetWriter(self._temp, table.schema)
+        self._parquet.write_table(table)
+
+    def _schema(self):
+        import pyarrow as pa
+
+        types = {
+            "string": pa.string(),
+            "float": pa.float64(),
+            "int": pa.int64(),
+            "list": pa.list_(pa.string()),
+        }
+        return pa.schema([(field, types[self.types[field]]) for field in self.fields])
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if self._handle is sys.stdout:
+            sys.stdout.flush()
+            return
+        if self._handle is not None:
+            self._handle.close()
+        if self.format == "parquet" and self._parquet is None and error is None:
+            import pyarrow as pa
+            import pyarrow.parquet as parquet
+
+            parquet.write_table(pa.Table.from_pylist([], schema=self._schema()), self._temp)
+        if self._parquet is not None:
+            self._parquet.close()
+        if error is None:
+            os.chmod(self._temp, 0o666 & ~current_umask())  # mkstemp makes 0600; give the usual mode
+            os.replace(self._temp, self.path)
+        else:
+            Path(self._temp).unlink(missing_ok=True)
