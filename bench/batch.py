@@ -3,15 +3,15 @@
 usage: python bench/batch.py [--sizes 20000,200000] [--jobs 1,2] [--model PATH]
 
 Builds CSV inputs of each size by repeating the bundled corpus (and ../shared/realworld/dev.csv when
-present), runs `jobclass batch` on them with each --jobs, and times the floor on the same texts in this
-process: spaCy blank tokenization + the model's TF-IDF vectorizers + predict_proba. Prints postings/s,
-peak RSS (the largest single process) and the ratio batch time / floor time.
+present), each text made unique by a reference line, runs `jobclass batch` on them with each --jobs,
+and times the floor on the same texts in this process: spaCy blank tokenization + the model's TF-IDF
+vectorizers + predict_proba. Prints postings/s, peak RSS (the largest single process) and the ratio
+batch time / floor time.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,7 +33,10 @@ TARGET_RATE, TARGET_RATIO, TARGET_RSS_MB = 1500, 2.0, 600
 def build_input(source: pd.DataFrame, size: int, path: Path) -> pd.DataFrame:
     repeats = -(-size // len(source))
     frame = pd.concat([source] * repeats, ignore_index=True).head(size)
-    frame = frame.assign(id=[f"r{i}" for i in range(size)])[["id", "title", "description"]]
+    ids = [f"r{i}" for i in range(size)]
+    # A unique last line per row, so that repeated postings cannot be served from jobclass's cache.
+    texts = [f"{text}\n\nReference {row_id}" for text, row_id in zip(frame["description"], ids, strict=True)]
+    frame = frame.assign(id=ids, description=texts)[["id", "title", "description"]]
     frame.to_csv(path, index=False)
     return frame
 
@@ -58,14 +61,14 @@ def floor_seconds(frame: pd.DataFrame, model_path: Path) -> float:
     return time.perf_counter() - started
 
 
-def run_batch(path: Path, jobs: int, model_path: Path) -> tuple[float, float]:
+def run_batch(path: Path, jobs: int, model_path: Path, engine: str = "local") -> tuple[float, float]:
     """Seconds and peak RSS (MB, largest process) of one `jobclass batch` run in a fresh process."""
     probe = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
         f"subprocess.run([sys.executable, '-m', 'jobclass', 'batch', {str(path)!r}, '-o', "
         f"{str(path.with_suffix('.out.parquet'))!r}, '--jobs', '{jobs}', '--quiet', '--model', "
-        f"{str(model_path)!r}], check=True)\n"
+        f"{str(model_path)!r}, '--engine', {engine!r}], check=True)\n"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
@@ -99,9 +102,17 @@ def main() -> None:
                         f"{seconds / floor:>6.1f} {rss:>8.0f}",
                         flush=True,
                     )
+            largest = Path(folder) / f"{name}-{max(int(size) for size in args.sizes.split(','))}.csv"
+            rows = len(pd.read_csv(largest, usecols=["id"]))
+            one, _ = run_batch(largest, 1, model_path, "dask")
+            two, _ = run_batch(largest, 2, model_path, "dask")
+            print(
+                f"{name:<8} {rows:>7} dask: 1 worker {rows / one:.0f}/s, 2 workers {rows / two:.0f}/s, "
+                f"speed-up {one / two:.2f}x (target >= 1.6x)",
+                flush=True,
+            )
     print("(floor: one process; ratio = batch seconds / floor seconds on the same texts)")
 
 
 if __name__ == "__main__":
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     main()

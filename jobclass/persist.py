@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import joblib
 
+from jobclass.atomic import atomic_path
 from jobclass.corpus import file_sha256
 from jobclass.errors import ModelError
 
@@ -43,14 +42,8 @@ def environment_versions() -> dict[str, str]:
 def write_atomically(path: Path, write) -> None:
     """Call `write(temp_path)` and move the result onto `path` only once it is complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temp_name))
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as temp:
+        write(temp)
 
 
 def save_model(pipeline, model_path: str | Path, manifest: dict) -> dict:

@@ -15,7 +15,7 @@ from jobclass.profile_check import ProfileFit, fit_profiles
 from jobclass.profiles import load_profiles
 from jobclass.sections import NeedReader
 
-READINGS_CACHED = 4096
+READINGS_CACHED = 2048  # bounded: a batch worker needs one chunk, training one corpus
 
 
 @dataclass(frozen=True)

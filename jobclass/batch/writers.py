@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from jobclass.atomic import atomic_path
 from jobclass.errors import InputError
 
 LIST_SEPARATOR = "; "
-
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def output_format(path: str | Path) -> str:
@@ -55,16 +48,13 @@ class RowWriter:
         target = Path(self.path)
         if not target.parent.is_dir():
             raise InputError(f"{self.path}: the folder {target.parent} does not exist")
+        self._atomic = atomic_path(target)
         try:
-            descriptor, self._temp = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".partial", dir=target.parent
-            )
+            self._temp = str(self._atomic.__enter__())
         except OSError as err:
             raise InputError(f"{self.path}: cannot write there ({err.strerror})") from None
-        if self.format == "parquet":
-            os.close(descriptor)
-        else:
-            self._handle = open(descriptor, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        if self.format != "parquet":
+            self._handle = open(self._temp, "w", encoding="utf-8", newline="")  # noqa: SIM115
             if self.format == "csv":
                 self._csv = csv.DictWriter(self._handle, fieldnames=self.fields, extrasaction="ignore")
                 self._csv.writeheader()
@@ -119,8 +109,4 @@ class RowWriter:
             parquet.write_table(pa.Table.from_pylist([], schema=self._schema()), self._temp)
         if self._parquet is not None:
             self._parquet.close()
-        if error is None:
-            os.chmod(self._temp, 0o666 & ~current_umask())  # mkstemp makes 0600; give the usual mode
-            os.replace(self._temp, self.path)
-        else:
-            Path(self._temp).unlink(missing_ok=True)
+        self._atomic.__exit__(kind, error, traceback)
