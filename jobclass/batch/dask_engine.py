@@ -12,8 +12,7 @@ import time
 from pathlib import Path
 
 from jobclass.batch.readers import Columns, make_row
-from jobclass.batch.runner import FIELD_TYPES, BatchSummary, label_chunk
-from jobclass.batch.writers import RowWriter
+from jobclass.batch.runner import BatchSummary, batch_outputs, label_chunk
 from jobclass.classifier import Classifier, load_model
 from jobclass.errors import InputError
 
@@ -34,7 +33,7 @@ def read_frame(path: str):
         raise InputError("the Dask engine needs dask: pip install 'jobclass[dask]'") from None
     suffix = Path(path.replace("*", "x")).suffix.lower()
     if suffix == ".csv":
-        return dd.read_csv(path, dtype=str, keep_default_na=False, blocksize="8MB")
+        return dd.read_csv(path, dtype=str, keep_default_na=False, blocksize="1MB")
     if suffix == ".parquet":
         return dd.read_parquet(path)
     raise InputError(f"{path}: the Dask engine reads .csv or .parquet files (globs allowed)")
@@ -63,7 +62,6 @@ def run_dask(
         if scheduler
         else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, silence_logs=logging.ERROR)
     )
-    read = labeled = failed = 0
     try:
         with Client(scheduler or cluster) as client:
             shipped = client.scatter(model, broadcast=True)
@@ -74,17 +72,11 @@ def run_dask(
                 client.submit(label_partition, part, first, shipped, columns, fields, max_chars, pure=False)
                 for part, first in zip(partitions, offsets, strict=True)
             ]
-            error_types = {"row": "int", "id": "string", "reason": "string"}
-            with (
-                RowWriter(output, fields, FIELD_TYPES) as writer,
-                RowWriter(errors_path, ["row", "id", "reason"], error_types) as bad,
-            ):
+            with batch_outputs(output, errors_path, fields) as outputs:
                 for future in futures:  # in input order
                     count, (rows, errors) = future.result()
-                    writer.write(rows)
-                    bad.write(errors)
-                    read, labeled, failed = read + count, labeled + len(rows), failed + len(errors)
+                    outputs.write(count, rows, errors)
     finally:
         if cluster is not None:
             cluster.close()
-    return BatchSummary(read, labeled, failed, time.perf_counter() - started)
+    return outputs.summary(time.perf_counter() - started)

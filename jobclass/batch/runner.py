@@ -10,6 +10,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -129,6 +130,40 @@ class Progress:
         return self.done / self.seconds if self.seconds > 0 else 0.0
 
 
+ERROR_TYPES = {"row": "int", "id": "string", "reason": "string"}
+
+
+@dataclass
+class BatchOutputs:
+    """The open labeled file and errors file of one run, and the rows counted into them."""
+
+    labeled_file: RowWriter
+    errors_file: RowWriter
+    read: int = 0
+    labeled: int = 0
+    errors: int = 0
+
+    def write(self, read: int, rows: list[dict], errors: list[dict]) -> None:
+        self.labeled_file.write(rows)
+        self.errors_file.write(errors)
+        self.read += read
+        self.labeled += len(rows)
+        self.errors += len(errors)
+
+    def summary(self, seconds: float) -> BatchSummary:
+        return BatchSummary(self.read, self.labeled, self.errors, seconds)
+
+
+@contextmanager
+def batch_outputs(output: str | Path, errors_path: str | Path, fields: list[str]) -> Iterator[BatchOutputs]:
+    """Both output files, each written atomically: neither appears under its name unless the run ends."""
+    with (
+        RowWriter(output, fields, FIELD_TYPES) as labeled,
+        RowWriter(errors_path, list(ERROR_TYPES), ERROR_TYPES) as errors,
+    ):
+        yield BatchOutputs(labeled, errors)
+
+
 def labeled_chunks(
     chunks: Iterable[list[InputRow]], model_path: str, fields: list[str], jobs: int
 ) -> Iterator[tuple[list[InputRow], tuple[list[dict], list[dict]]]]:
@@ -165,19 +200,9 @@ def run_batch(
     Both files are written atomically. labeled + errors = read, always.
     """
     started = time.perf_counter()
-    read = labeled = failed = 0
-    error_fields = ["row", "id", "reason"]
-    error_types = {"row": "int", "id": "string", "reason": "string"}
-    with (
-        RowWriter(output, fields, FIELD_TYPES) as writer,
-        RowWriter(errors_path, error_fields, error_types) as bad,
-    ):
+    with batch_outputs(output, errors_path, fields) as outputs:
         for chunk, (rows, errors) in labeled_chunks(source.chunks(chunk_rows), str(model_path), fields, jobs):
-            writer.write(rows)
-            bad.write(errors)
-            read += len(chunk)
-            labeled += len(rows)
-            failed += len(errors)
+            outputs.write(len(chunk), rows, errors)
             if on_progress:
-                on_progress(Progress(read, source.total, time.perf_counter() - started))
-    return BatchSummary(read, labeled, failed, time.perf_counter() - started)
+                on_progress(Progress(outputs.read, source.total, time.perf_counter() - started))
+    return outputs.summary(time.perf_counter() - started)
