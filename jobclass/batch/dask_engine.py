@@ -1,6 +1,9 @@
 """The Dask engine: the same per-chunk function over dask.dataframe partitions on a Dask cluster.
 
-Input is CSV or Parquet (globs allowed). The verified model is loaded here and shipped to every
+Input is CSV or Parquet (globs allowed). A CSV file is read whole by one task (postings hold line breaks
+inside quoted fields, so a CSV cannot be split by byte ranges) and then repartitioned; split very large
+CSVs into several files, or use Parquet. A malformed CSV row fails its file, unlike the local engine,
+which sends it to the errors file. The verified model is loaded here and shipped to every
 worker once (`Client.scatter(..., broadcast=True)`); partitions are labeled on the workers and written
 here, in input order, by the same writers as the local engine. Needs `pip install 'jobclass[dask]'`.
 """
@@ -15,6 +18,8 @@ from jobclass.batch.readers import Columns, make_row
 from jobclass.batch.runner import BatchSummary, batch_outputs, label_chunk
 from jobclass.classifier import Classifier, load_model
 from jobclass.errors import InputError
+
+PARTITIONS_PER_WORKER = 4
 
 
 def label_partition(
@@ -33,7 +38,8 @@ def read_frame(path: str):
         raise InputError("the Dask engine needs dask: pip install 'jobclass[dask]'") from None
     suffix = Path(path.replace("*", "x")).suffix.lower()
     if suffix == ".csv":
-        return dd.read_csv(path, dtype=str, keep_default_na=False, blocksize="1MB")
+        # Whole files: quoted fields of postings hold line breaks, so byte ranges cannot split a CSV.
+        return dd.read_csv(path, dtype=str, keep_default_na=False, blocksize=None)
     if suffix == ".parquet":
         return dd.read_parquet(path)
     raise InputError(f"{path}: the Dask engine reads .csv or .parquet files (globs allowed)")
@@ -54,8 +60,10 @@ def run_dask(
     from distributed import Client, LocalCluster
 
     started = time.perf_counter()
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines would flood stderr
     frame = read_frame(str(input_path))
     columns = columns.resolve(list(frame.columns), str(input_path))
+    frame = frame.repartition(npartitions=max(frame.npartitions, PARTITIONS_PER_WORKER * workers))
     model = load_model(model_path)
     cluster = (
         None
