@@ -151,6 +151,16 @@ def test_train_prints_cv_and_saves(run, tiny_csv, tmp_path):
     assert result.exit_code == 0, result.output
     assert "5-fold cross-validation" in result.stdout and "macro-F1" in result.stdout
     assert model.exists() and manifest_path(model).exists()
+    cv = json.loads(manifest_path(model).read_text())["cv"]
+    assert cv["folds"] == 5 and 0 <= cv["without_title"]["macro_f1"] <= 1
+
+
+def test_train_without_cv_says_so_and_records_none(run, tiny_csv, tmp_path):
+    model = tmp_path / "m.joblib"
+    result = run("train", "--data", tiny_csv, "--model", model, "--no-cv")
+    assert result.exit_code == 0, result.output
+    assert "cross-validation skipped" in result.stdout and "macro-F1" not in result.stdout
+    assert json.loads(manifest_path(model).read_text())["cv"] is None
 
 
 def test_unknown_option_is_a_usage_error(run):
