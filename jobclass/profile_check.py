@@ -160,9 +160,9 @@ class Mention:
     boilerplate: bool
 
 
-def degree_mentions(text: str, reader: NeedReader) -> list[Mention]:
+def degree_mentions(reader: NeedReader) -> list[Mention]:
     """Degree levels named in the text; a bare "degree" is a bachelor's unless its sentence names a level."""
-    found = [(match, match.lastgroup) for match in DEGREE_PATTERN.finditer(text)]
+    found = [(match, match.lastgroup) for match in DEGREE_PATTERN.finditer(reader.text)]
     levelled = {reader.sentence_bounds_at(match.start()) for match, level in found if level != "generic"}
     mentions = []
     for match, level in found:
@@ -194,7 +194,7 @@ class Mentions:
             for span in doc.spans[PHRASE_SPAN_KEY]
         ]
         found += [Mention("skill", skill.id, skill.spans[0], False) for skill in skills.skills]
-        found += degree_mentions(reader.text, reader)
+        found += degree_mentions(reader)
         anywhere: dict[tuple[str, str], tuple[int, int]] = {}
         asked: dict[tuple[str, str], tuple[int, int]] = {}
         for mention in sorted(found, key=lambda mention: mention.span):

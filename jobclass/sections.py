@@ -167,7 +167,7 @@ class NeedReader:
         return cls(text, tuple(split_sections(text)), tuple(sentence_bounds(text)))
 
     def section_at(self, offset: int) -> Section:
-        index = bisect.bisect_right([section.start for section in self.sections], offset) - 1
+        index = bisect.bisect_right(self.sections, offset, key=lambda section: section.start) - 1
         return self.sections[max(index, 0)]
 
     def sentence_bounds_at(self, offset: int) -> tuple[int, int]:

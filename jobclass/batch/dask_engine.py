@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from itertools import accumulate
 from pathlib import Path
 
 from jobclass.batch.readers import Columns, make_row
@@ -75,7 +76,7 @@ def run_dask(
             shipped = client.scatter(model, broadcast=True)
             sizes = frame.map_partitions(len).compute()
             partitions = client.compute(frame.to_delayed())
-            offsets = [1 + sum(sizes[:i]) for i in range(len(sizes))]
+            offsets = list(accumulate(sizes[:-1], initial=1))  # number of each partition's first row
             futures = [
                 client.submit(label_partition, part, first, shipped, columns, fields, max_chars, pure=False)
                 for part, first in zip(partitions, offsets, strict=True)
