@@ -12,13 +12,23 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from jobclass.calibration import (
+    Calibration,
+    ReliabilityBin,
+    calibrate,
+    expected_calibration_error,
+    reliability_bins,
+    softmax,
+)
 from jobclass.corpus import file_sha256, load_labeled
 from jobclass.errors import ModelError
 from jobclass.labels import LABELS
 from jobclass.model import (
+    DEFAULT_CONFIG,
     WORD_BLOCKS,
     CrossValidation,
     Metrics,
+    ModelConfig,
     as_model_input,
     check_trainable,
     cross_validate,
@@ -52,13 +62,15 @@ class TermWeight:
 
 @dataclass(frozen=True)
 class Prediction:
-    """The predicted label, the probability of each label, and the terms that weighed most for it."""
+    """The predicted label, the calibrated probability of each label, whether it needs a human look
+    (top probability under the model's review threshold), and the terms that weighed most for it."""
 
     label: str
     probabilities: dict[str, float]
     top_terms: tuple[TermWeight, ...]
     title: str | None = None
     source: str = "<text>"
+    review: bool = False
 
     @property
     def confidence(self) -> float:
@@ -71,7 +83,38 @@ class Prediction:
             "label": self.label,
             "confidence": round(self.confidence, 4),
             "probabilities": {label: round(p, 4) for label, p in self.probabilities.items()},
+            "review": self.review,
             "top_terms": [term.to_dict() for term in self.top_terms],
+        }
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Metrics on labeled data, the expected calibration error with its reliability bins, and how the
+    review band split the predictions (accuracy of the flagged and the unflagged ones)."""
+
+    metrics: Metrics
+    ece: float
+    reliability: tuple[ReliabilityBin, ...]
+    review_threshold: float
+    flagged: int
+    flagged_accuracy: float | None
+    unflagged_accuracy: float | None
+
+    def to_dict(self) -> dict:
+        def rounded(value):
+            return None if value is None else round(value, 4)
+
+        return {
+            **self.metrics.to_dict(),
+            "ece": round(self.ece, 4),
+            "reliability": [b.to_dict() for b in self.reliability],
+            "review": {
+                "threshold": self.review_threshold,
+                "flagged": self.flagged,
+                "flagged_accuracy": rounded(self.flagged_accuracy),
+                "unflagged_accuracy": rounded(self.unflagged_accuracy),
+            },
         }
 
 
@@ -90,10 +133,13 @@ class Classifier:
     def __init__(self, pipeline, manifest: dict):
         self.pipeline = pipeline
         self.manifest = manifest
+        self.calibration = Calibration.from_dict(manifest.get("calibration"))
 
     @cached_property
-    def _labels(self) -> list[str]:
-        return list(self.pipeline.named_steps["classifier"].classes_)
+    def _label_columns(self) -> list[int]:
+        """Where each of LABELS sits among the classifier's classes."""
+        classes = list(self.pipeline.named_steps["classifier"].classes_)
+        return [classes.index(label) for label in LABELS]
 
     @cached_property
     def _explained_features(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -144,48 +190,81 @@ class Classifier:
         hidden = [Posting(p.text, None, p.source) for p in postings]
         return with_titles, self._predictions(sp.hstack(untitled_blocks).tocsr(), hidden)
 
+    def _probabilities(self, features, postings: list[Posting]) -> np.ndarray:
+        """Calibrated probabilities, columns in LABELS order: each posting's decision scores through a
+        softmax at the temperature for postings with or without a title."""
+        scores = np.asarray(self.pipeline.named_steps["classifier"].decision_function(features))
+        scores = scores[:, self._label_columns]
+        temperatures = np.array([self.calibration.temperature(bool(p.title)) for p in postings])
+        return softmax(scores / temperatures[:, None])
+
     def _predictions(self, features, postings: list[Posting]) -> list[Prediction]:
-        probabilities = self.pipeline.named_steps["classifier"].predict_proba(features)
+        probabilities = self._probabilities(features, postings)
         keep, (terms, places), relative = self._explained_features
         word_features = features[:, keep].tocsr()
         predictions = []
         for row, posting in enumerate(postings):
-            by_label = {label: float(probabilities[row, self._labels.index(label)]) for label in LABELS}
+            by_label = {label: float(probabilities[row, column]) for column, label in enumerate(LABELS)}
             best = max(by_label, key=by_label.get)
             start, end = word_features.indptr[row], word_features.indptr[row + 1]
             columns, values = word_features.indices[start:end], word_features.data[start:end]
-            pulls = values * relative[self._labels.index(best), columns]
+            pulls = values * relative[self._label_columns[LABELS.index(best)], columns]
             order = [i for i in np.argsort(-pulls)[:TOP_TERMS] if pulls[i] > 0]
             top = tuple(
                 TermWeight(str(terms[columns[i]]), str(places[columns[i]]), float(pulls[i])) for i in order
             )
-            predictions.append(Prediction(best, by_label, top, title=posting.title, source=posting.source))
+            review = by_label[best] < self.calibration.review_threshold
+            predictions.append(
+                Prediction(best, by_label, top, title=posting.title, source=posting.source, review=review)
+            )
         return predictions
 
-    def evaluate(self, data: str | Path, use_title: bool = True) -> Metrics:
-        """Score the model on a labeled CSV, with titles or on content alone."""
+    def evaluate(self, data: str | Path, use_title: bool = True) -> Evaluation:
+        """Score the model on a labeled CSV, with titles or on content alone: accuracy, calibration and
+        the review band."""
         frame = load_labeled(data)
         titles = frame["title"].tolist() if use_title else [None] * len(frame)
-        predicted = self.pipeline.predict(as_model_input(titles, frame["description"].tolist()))
-        return score(frame["label"].to_numpy(), predicted)
+        postings = [
+            Posting(text=text, title=title) for text, title in zip(frame["description"], titles, strict=True)
+        ]
+        features = self.pipeline.named_steps["features"].transform(
+            as_model_input(titles, frame["description"].tolist())
+        )
+        probabilities = self._probabilities(features, postings)
+        predicted = np.array(LABELS)[probabilities.argmax(axis=1)]
+        truth = frame["label"].to_numpy()
+        confidence = probabilities.max(axis=1)
+        correct = predicted == truth
+        flagged = confidence < self.calibration.review_threshold
+        return Evaluation(
+            metrics=score(truth, predicted),
+            ece=expected_calibration_error(confidence, correct),
+            reliability=tuple(reliability_bins(confidence, correct)),
+            review_threshold=self.calibration.review_threshold,
+            flagged=int(flagged.sum()),
+            flagged_accuracy=float(correct[flagged].mean()) if flagged.any() else None,
+            unflagged_accuracy=float(correct[~flagged].mean()) if (~flagged).any() else None,
+        )
 
 
 def train(
     data: str | Path = DEFAULT_DATA,
     model_path: str | Path = DEFAULT_MODEL,
-    profile_features: bool = True,
+    config: ModelConfig = DEFAULT_CONFIG,
     cross_validation: bool = True,
 ) -> TrainingResult:
-    """Cross-validate on a labeled CSV, fit on all of it, and save the model with its manifest.
+    """Cross-validate on a labeled CSV, calibrate on the out-of-fold scores, fit on all of it, and save
+    the model with its manifest.
 
-    `profile_features` adds the four role-profile fit scores (bundled profiles) to the TF-IDF features;
-    `cross_validation=False` skips the 5-fold CV (about 5/6 of the time) and records no CV figures.
+    `cross_validation=False` skips the 5-fold CV (about 5/6 of the time): the model then has no CV
+    figures, uncalibrated probabilities (temperature 1) and no review band.
     """
     frame = load_labeled(data)
     counts = Counter(frame["label"])
     check_trainable(frame)
-    cv = cross_validate(frame, profile_features=profile_features) if cross_validation else None
-    pipeline = fit_pipeline(frame, profile_features)
+    cv = cross_validate(frame, config=config) if cross_validation else None
+    calibration = calibrate(cv.titled_scores, cv.untitled_scores, cv.true_index) if cv else None
+    pipeline = fit_pipeline(frame, config)
     manifest = save_model(
         pipeline,
         model_path,
@@ -197,7 +276,8 @@ def train(
                 "rows": len(frame),
                 "label_counts": {label: counts.get(label, 0) for label in LABELS},
             },
-            "profile_features": profile_features,
+            "model": config.to_dict(),
+            "calibration": calibration.to_dict() if calibration else None,
             "rule_files": rule_file_hashes(),
             "cv": cv.to_dict() if cv else None,
         },

@@ -15,16 +15,20 @@ from jobclass import classifier
 from jobclass.analysis import Analysis, analyse
 from jobclass.batch.readers import DEFAULT_MAX_CHARS, BatchInput, Columns
 from jobclass.batch.runner import FIELDS, Progress, parse_fields, run_batch
+from jobclass.calibration import Calibration
 from jobclass.errors import JobclassError
 from jobclass.extraction import extract_skills
 from jobclass.labels import LABELS
+from jobclass.model import ModelConfig
 from jobclass.persist import manifest_path
+from jobclass.plot import plot_evaluation
 from jobclass.profiles import load_profiles
 from jobclass.render import (
     analysis_text,
+    calibration_text,
     check_text,
     cross_validation_text,
-    metrics_text,
+    evaluation_text,
     profile_text,
     skills_text,
 )
@@ -108,11 +112,14 @@ def train(data: Path, model_path: Path, no_profile_features: bool, no_cv: bool) 
 
         jobclass train --data data/labeled_postings.csv --model models/jobclass.joblib
     """
-    result = classifier.train(
-        data, model_path, profile_features=not no_profile_features, cross_validation=not no_cv
-    )
-    click.echo(f"trained on {result.rows} postings from {shown(data)}")
-    click.echo(cross_validation_text(result.cv) if result.cv else "cross-validation skipped (--no-cv)")
+    config = ModelConfig(profile_features=not no_profile_features)
+    result = classifier.train(data, model_path, config=config, cross_validation=not no_cv)
+    click.echo(f"trained on {result.rows} postings from {shown(data)} ({config.describe()})")
+    if result.cv:
+        click.echo(cross_validation_text(result.cv))
+        click.echo("\n" + calibration_text(Calibration.from_dict(result.manifest["calibration"])))
+    else:
+        click.echo("cross-validation skipped (--no-cv): probabilities uncalibrated, no review band")
     click.echo(f"\nsaved {shown(result.model_path)} (manifest {manifest_path(result.model_path).name})")
 
 
@@ -401,21 +408,35 @@ def batch(
 )
 @click.option("--no-title", is_flag=True, help="Hide the titles: classify on the posting text alone.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the confusion matrix and a reliability diagram into this PNG (needs jobclass[plot]).",
+)
 @model_option
 @reported
-def evaluate(data: Path, no_title: bool, as_json: bool, model_path: Path | None) -> None:
-    """Score the model on a labeled CSV: per-class precision/recall/F1, macro-F1, confusion matrix.
+def evaluate(
+    data: Path, no_title: bool, as_json: bool, plot_path: Path | None, model_path: Path | None
+) -> None:
+    """Score the model on a labeled CSV: per-class precision/recall/F1, macro-F1, confusion matrix,
+    expected calibration error with reliability bins, and how the review band splits the predictions.
 
     Example:
 
-        jobclass evaluate --data ../shared/realworld/dev.csv --no-title
+        jobclass evaluate --data ../shared/realworld/dev.csv --no-title --plot dev.png
     """
-    metrics = resolve_model(model_path).evaluate(data, use_title=not no_title)
+    evaluation = resolve_model(model_path).evaluate(data, use_title=not no_title)
+    heading = f"{data} ({'content only' if no_title else 'with titles'})"
     if as_json:
-        click.echo(json.dumps(metrics.to_dict()))
+        click.echo(json.dumps(evaluation.to_dict()))
     else:
-        click.echo(f"{data} ({'content only' if no_title else 'with titles'})")
-        click.echo(metrics_text(metrics))
+        click.echo(heading)
+        click.echo(evaluation_text(evaluation))
+    if plot_path:
+        plot_evaluation(evaluation, plot_path, heading)
+        click.echo(f"plot written to {shown(plot_path)}", err=True)
 
 
 def main() -> None:

@@ -1,12 +1,14 @@
-"""Profile-fit features for the classifier: the four role-profile fit scores of each posting text."""
+"""Rule-based features for the classifier: role-profile fit scores and the skills a posting asks for."""
 
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from jobclass.labels import LABELS
 from jobclass.reading import read_text
+from jobclass.taxonomy import load_taxonomy
 
 
 class ProfileFitFeatures(TransformerMixin, BaseEstimator):
@@ -36,3 +38,38 @@ class ProfileFitFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array([f"fit_{label}" for label in LABELS], dtype=object)
+
+
+class SkillFeatures(TransformerMixin, BaseEstimator):
+    """Turns texts into indicators of the taxonomy skills each one asks for, one column per taxonomy id,
+    each row scaled to length `scale` (like the TF-IDF rows)."""
+
+    def __init__(
+        self, scale: float = 0.3, taxonomy_path: str | None = None, profiles_path: str | None = None
+    ):
+        self.scale = scale
+        self.taxonomy_path = taxonomy_path
+        self.profiles_path = profiles_path
+
+    def fit(self, texts, y=None):
+        self.ids_ = [entry.id for entry in load_taxonomy(self.taxonomy_path).entries]
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, texts) -> sp.csr_matrix:
+        column = {skill_id: index for index, skill_id in enumerate(self.ids_)}
+        rows, columns, values = [], [], []
+        for row, text in enumerate(texts):
+            found = {
+                skill.id
+                for skill in read_text(str(text), self.taxonomy_path, self.profiles_path).skills.skills
+            }
+            found &= column.keys()
+            for skill_id in found:
+                rows.append(row)
+                columns.append(column[skill_id])
+                values.append(self.scale / np.sqrt(len(found)))
+        return sp.csr_matrix((values, (rows, columns)), shape=(len(texts), len(self.ids_)))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.array(self.ids_, dtype=object)

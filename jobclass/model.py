@@ -2,54 +2,102 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
 
 from jobclass.errors import DataError
-from jobclass.features import ProfileFitFeatures
+from jobclass.features import ProfileFitFeatures, SkillFeatures
 from jobclass.labels import LABELS
 
 SEED = 0
 CV_FOLDS = 5
 # Feature blocks whose names are readable words; character n-grams are left out of explanations.
 WORD_BLOCKS = ("title_words", "text_words")
+CLASSIFIERS = ("logistic", "linear_svm", "sgd")
 
 
-def build_pipeline(C: float = 10.0, profile_features: bool = True) -> Pipeline:
-    """Word and character n-gram TF-IDF over title and description (and, by default, the four role-profile
-    fit scores of the description), into a multinomial logistic regression."""
-    fits = [("profile_fits", ProfileFitFeatures(), "description")] if profile_features else []
-    features = ColumnTransformer(
-        [
-            ("title_words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), "title"),
-            (
-                "title_chars",
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True),
-                "title",
-            ),
-            (
-                "text_words",
-                TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.8, sublinear_tf=True),
-                "description",
-            ),
+@dataclass(frozen=True)
+class ModelConfig:
+    """The choices that define a model; `scripts/select_model.py` compares them by CV."""
+
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: bool = False
+    profile_features: bool = True
+    skill_features: bool = False
+    classifier: str = "logistic"
+    C: float = 10.0
+
+    def __post_init__(self):
+        if self.classifier not in CLASSIFIERS:
+            raise ValueError(f"unknown classifier {self.classifier!r}; one of {', '.join(CLASSIFIERS)}")
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "word_ngrams": list(self.word_ngrams)}
+
+    def describe(self) -> str:
+        low, high = self.word_ngrams
+        parts = [
+            f"words {low}-{high}",
+            "chars 3-5" if self.char_ngrams else None,
+            "profile fits" if self.profile_features else None,
+            "skills" if self.skill_features else None,
+            f"{self.classifier} C={self.C:g}",
+        ]
+        return ", ".join(part for part in parts if part)
+
+
+DEFAULT_CONFIG = ModelConfig()
+
+
+def linear_classifier(config: ModelConfig):
+    """The linear model named by the config; all three give per-label decision scores."""
+    if config.classifier == "logistic":
+        return LogisticRegression(C=config.C, class_weight="balanced", max_iter=5000, random_state=SEED)
+    if config.classifier == "linear_svm":
+        return LinearSVC(C=config.C, class_weight="balanced", random_state=SEED)
+    return SGDClassifier(
+        loss="log_loss",
+        alpha=1.0 / (config.C * 1000),
+        class_weight="balanced",
+        max_iter=50,
+        tol=None,
+        random_state=SEED,
+    )
+
+
+def build_pipeline(config: ModelConfig = DEFAULT_CONFIG) -> Pipeline:
+    """Word n-gram TF-IDF over title and description (optionally character n-grams, and by default the four
+    role-profile fit scores of the description), into a linear classifier."""
+    blocks = [
+        ("title_words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), "title"),
+        (
+            "text_words",
+            TfidfVectorizer(ngram_range=config.word_ngrams, min_df=2, max_df=0.8, sublinear_tf=True),
+            "description",
+        ),
+    ]
+    if config.char_ngrams:
+        blocks.append(
             (
                 "text_chars",
                 TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True),
                 "description",
-            ),
-            *fits,
-        ]
-    )
-    classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=SEED)
-    return Pipeline([("features", features), ("classifier", classifier)])
+            )
+        )
+    if config.profile_features:
+        blocks.append(("profile_fits", ProfileFitFeatures(), "description"))
+    if config.skill_features:
+        blocks.append(("skills", SkillFeatures(), "description"))
+    return Pipeline([("features", ColumnTransformer(blocks)), ("classifier", linear_classifier(config))])
 
 
 def as_model_input(titles: list[str | None], texts: list[str]) -> pd.DataFrame:
@@ -63,10 +111,10 @@ def with_titleless_copies(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, titleless], ignore_index=True)
 
 
-def fit_pipeline(frame: pd.DataFrame, profile_features: bool = True) -> Pipeline:
+def fit_pipeline(frame: pd.DataFrame, config: ModelConfig = DEFAULT_CONFIG) -> Pipeline:
     """Fit a fresh pipeline on a labeled frame (`title`, `description`, `label`)."""
     training = with_titleless_copies(frame)
-    pipeline = build_pipeline(profile_features=profile_features)
+    pipeline = build_pipeline(config)
     pipeline.fit(training[["title", "description"]], training["label"])
     return pipeline
 
@@ -131,11 +179,17 @@ def score(true_labels, predicted_labels) -> Metrics:
 
 @dataclass(frozen=True)
 class CrossValidation:
-    """Out-of-fold metrics from stratified k-fold CV, scored with and without titles."""
+    """Out-of-fold results of stratified k-fold CV, each held-out posting scored with and without its title.
+
+    The decision scores (columns in LABELS order) are what the calibration is fitted on.
+    """
 
     with_title: Metrics
     without_title: Metrics
     folds: int
+    titled_scores: np.ndarray
+    untitled_scores: np.ndarray
+    true_index: np.ndarray
 
     def to_dict(self) -> dict:
         return {
@@ -158,18 +212,34 @@ def check_trainable(frame: pd.DataFrame, folds: int = CV_FOLDS) -> None:
         )
 
 
+def decision_scores(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
+    """The classifier's per-label decision scores, columns in LABELS order."""
+    scores = pipeline.decision_function(frame[["title", "description"]])
+    order = [list(pipeline.classes_).index(label) for label in LABELS]
+    return np.asarray(scores)[:, order]
+
+
 def cross_validate(
-    frame: pd.DataFrame, folds: int = CV_FOLDS, profile_features: bool = True
+    frame: pd.DataFrame, folds: int = CV_FOLDS, config: ModelConfig = DEFAULT_CONFIG
 ) -> CrossValidation:
-    """Stratified k-fold CV (fixed seed); each held-out fold is predicted with and without its titles."""
+    """Stratified k-fold CV (fixed seed); each held-out fold is scored with and without its titles."""
     check_trainable(frame, folds)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-    with_title = np.empty(len(frame), dtype=object)
-    without_title = np.empty(len(frame), dtype=object)
+    titled = np.zeros((len(frame), len(LABELS)))
+    untitled = np.zeros((len(frame), len(LABELS)))
     for train_index, test_index in splitter.split(frame, frame["label"]):
-        pipeline = fit_pipeline(frame.iloc[train_index], profile_features)
-        held_out = frame.iloc[test_index][["title", "description"]]
-        with_title[test_index] = pipeline.predict(held_out)
-        without_title[test_index] = pipeline.predict(held_out.assign(title=""))
+        pipeline = fit_pipeline(frame.iloc[train_index], config)
+        held_out = frame.iloc[test_index]
+        titled[test_index] = decision_scores(pipeline, held_out)
+        untitled[test_index] = decision_scores(pipeline, held_out.assign(title=""))
     truth = frame["label"].to_numpy()
-    return CrossValidation(score(truth, with_title), score(truth, without_title), folds)
+    true_index = np.array([LABELS.index(label) for label in truth])
+    labels = np.array(LABELS)
+    return CrossValidation(
+        with_title=score(truth, labels[titled.argmax(axis=1)]),
+        without_title=score(truth, labels[untitled.argmax(axis=1)]),
+        folds=folds,
+        titled_scores=titled,
+        untitled_scores=untitled,
+        true_index=true_index,
+    )

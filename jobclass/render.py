@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from jobclass.analysis import Analysis
-from jobclass.classifier import Prediction
+from jobclass.calibration import Calibration
+from jobclass.classifier import Evaluation, Prediction
 from jobclass.extraction import SkillsReport
 from jobclass.labels import DISPLAY_NAMES, LABELS
 from jobclass.model import CrossValidation, Metrics
@@ -19,7 +20,8 @@ def prediction_text(prediction: Prediction) -> str:
     lines = [
         f"{prediction.source}",
         f"  title:         {prediction.title or '(none)'}",
-        f"  label:         {prediction.label} ({prediction.confidence:.3f})",
+        f"  label:         {prediction.label} ({prediction.confidence:.3f})"
+        + ("  review: yes, low confidence" if prediction.review else ""),
         f"  probabilities: {probabilities}",
         f"  top terms:     {terms or '(none)'}",
     ]
@@ -72,6 +74,40 @@ def cross_validation_text(cv: CrossValidation) -> str:
         f"stratified {cv.folds}-fold cross-validation, content only (titles hidden):\n"
         f"{metrics_text(cv.without_title)}"
     )
+
+
+def calibration_text(calibration: Calibration) -> str:
+    return (
+        "calibration (temperature scaling on the out-of-fold scores): "
+        f"titled T={calibration.titled_temperature:.3f}, "
+        f"content only T={calibration.untitled_temperature:.3f}\n"
+        f"review band: top probability under {calibration.review_threshold:.2f} "
+        f"(content-only CV accuracy at or above it >= {calibration.target_accuracy:.2f})"
+    )
+
+
+def evaluation_text(evaluation: Evaluation) -> str:
+    """The metrics, then the calibration error, reliability bins and the review band's split."""
+    lines = [
+        metrics_text(evaluation.metrics),
+        "",
+        f"expected calibration error (ECE, 10 bins): {evaluation.ece:.3f}",
+        "reliability: confidence bin, postings, mean confidence, accuracy",
+    ]
+    for b in evaluation.reliability:
+        bounds = f"[{b.lower:.1f}, {b.upper:.1f})"
+        lines.append(f"  {bounds}  {b.count:6d}  {b.confidence:6.3f}  {b.accuracy:6.3f}")
+
+    def share(value):
+        return "n/a" if value is None else f"{value:.3f}"
+
+    total = sum(b.count for b in evaluation.reliability)
+    lines.append(
+        f"review band (top probability < {evaluation.review_threshold:.2f}): {evaluation.flagged} of {total} "
+        f"flagged; accuracy flagged {share(evaluation.flagged_accuracy)}, "
+        f"not flagged {share(evaluation.unflagged_accuracy)}"
+    )
+    return "\n".join(lines)
 
 
 def fits_line(fits) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jobclass import classifier
+from jobclass import classifier, load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -41,3 +41,9 @@ def small_model(small_csv, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("model") / "small.joblib"
     classifier.train(small_csv, path, cross_validation=False)  # CV is tested with the tiny slice
     return path
+
+
+@pytest.fixture(scope="session")
+def model(small_model):
+    """The small model, loaded."""
+    return load_model(small_model)

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -129,6 +130,24 @@ def test_evaluate_json_with_and_without_title(run, small_model, small_csv):
     )
     assert sum(sum(row) for row in with_title["confusion"]) == 160
     assert with_title["macro_f1"] >= without["macro_f1"]
+    assert 0 <= without["ece"] <= 1 and sum(b["count"] for b in without["reliability"]) == 160
+    assert without["review"]["flagged"] == 0  # the session model has no CV, hence no review band
+
+
+def test_evaluate_plot_writes_a_png(run, small_model, small_csv, tmp_path):
+    pytest.importorskip("matplotlib")
+    plot = tmp_path / "eval.png"
+    result = run("evaluate", "--data", small_csv, "--model", small_model, "--plot", plot)
+    assert result.exit_code == 0, result.output
+    assert "expected calibration error" in result.stdout
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_evaluate_plot_without_matplotlib_is_one_line(run, small_model, small_csv, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
+    result = run("evaluate", "--data", small_csv, "--model", small_model, "--plot", tmp_path / "e.png")
+    assert_one_line_error(result, "pip install 'jobclass[plot]'")
+    assert not (tmp_path / "e.png").exists()
 
 
 def test_evaluate_csv_without_needed_columns(run, small_model, tmp_path):
@@ -151,8 +170,13 @@ def test_train_prints_cv_and_saves(run, tiny_csv, tmp_path):
     assert result.exit_code == 0, result.output
     assert "5-fold cross-validation" in result.stdout and "macro-F1" in result.stdout
     assert model.exists() and manifest_path(model).exists()
-    cv = json.loads(manifest_path(model).read_text())["cv"]
+    manifest = json.loads(manifest_path(model).read_text())
+    cv = manifest["cv"]
     assert cv["folds"] == 5 and 0 <= cv["without_title"]["macro_f1"] <= 1
+    assert "review band: top probability under" in result.stdout
+    calibration = manifest["calibration"]
+    assert calibration["titled_temperature"] > 0 and calibration["untitled_temperature"] > 0
+    assert 0.3 <= calibration["review_threshold"] <= 0.99
 
 
 def test_train_without_cv_says_so_and_records_none(run, tiny_csv, tmp_path):
@@ -160,7 +184,8 @@ def test_train_without_cv_says_so_and_records_none(run, tiny_csv, tmp_path):
     result = run("train", "--data", tiny_csv, "--model", model, "--no-cv")
     assert result.exit_code == 0, result.output
     assert "cross-validation skipped" in result.stdout and "macro-F1" not in result.stdout
-    assert json.loads(manifest_path(model).read_text())["cv"] is None
+    manifest = json.loads(manifest_path(model).read_text())
+    assert manifest["cv"] is None and manifest["calibration"] is None
 
 
 def test_unknown_option_is_a_usage_error(run):

@@ -17,11 +17,6 @@ MLE_TEXT = (
 )
 
 
-@pytest.fixture(scope="module")
-def model(small_model):
-    return load_model(small_model)
-
-
 def test_prediction_has_a_label_and_probabilities_summing_to_one(model):
     prediction = model.predict(MLE_TEXT, title="Machine Learning Engineer")
     assert prediction.label in LABELS
@@ -81,9 +76,13 @@ def test_score_computes_per_class_and_macro_f1():
 
 
 def test_evaluate_on_labeled_csv(model, small_csv):
-    with_title = model.evaluate(small_csv)
-    assert with_title.macro_f1 > 0.9  # it was trained on these rows
-    assert sum(row.support for row in with_title.per_class) == 160
+    evaluation = model.evaluate(small_csv)
+    assert evaluation.metrics.macro_f1 > 0.9  # it was trained on these rows
+    assert sum(row.support for row in evaluation.metrics.per_class) == 160
+    assert sum(b.count for b in evaluation.reliability) == 160
+    assert 0 <= evaluation.ece <= 1
+    # trained without CV: no calibration, so no review band
+    assert evaluation.review_threshold == 0 and evaluation.flagged == 0
 
 
 def test_default_model_is_stale_when_missing_or_its_corpus_changed(
@@ -118,7 +117,7 @@ def test_profile_features_are_four_fit_scores_in_the_pipeline(small_model):
     assert [name for name in names if name.startswith("profile_fits__")] == [
         f"profile_fits__fit_{label}" for label in LABELS
     ]
-    assert model.manifest["profile_features"] is True
+    assert model.manifest["model"]["profile_features"] is True
 
 
 def test_predictions_with_and_without_titles_match_separate_passes(model):

@@ -28,6 +28,7 @@ FIELD_TYPES: dict[str, str] = {
     "label": "string",
     **{f"p_{label}": "float" for label in LABELS},
     "confidence": "float",
+    "review": "bool",
     "skills_required": "list",
     "skills_preferred": "list",
     "skills_mentioned": "list",
@@ -63,6 +64,7 @@ def output_row(row: InputRow, analysis: Analysis) -> dict:
         "label": prediction.label,
         **{f"p_{label}": round(prediction.probabilities[label], 4) for label in LABELS},
         "confidence": round(prediction.confidence, 4),
+        "review": prediction.review,
         **{
             f"skills_{need}": [skill.name for skill in skills.by_need(need)]
             for need in ("required", "preferred", "mentioned")

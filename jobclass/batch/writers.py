@@ -34,7 +34,7 @@ class RowWriter:
     def __init__(self, path: str | Path, fields: list[str], types: dict[str, str]):
         self.path = str(path)
         self.fields = fields
-        self.types = types  # field -> "string", "float", "int" or "list" (of strings), for Parquet
+        self.types = types  # field -> "string", "float", "int", "bool" or "list" (of strings), for Parquet
         self.format = output_format(path)
         self._handle = None
         self._temp: str | None = None
@@ -92,6 +92,7 @@ class RowWriter:
             "string": pa.string(),
             "float": pa.float64(),
             "int": pa.int64(),
+            "bool": pa.bool_(),
             "list": pa.list_(pa.string()),
         }
         return pa.schema([(field, types[self.types[field]]) for field in self.fields])
