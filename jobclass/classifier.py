@@ -34,6 +34,7 @@ from jobclass.model import (
     cross_validate,
     fit_pipeline,
     score,
+    title_columns_dropped,
 )
 from jobclass.persist import environment_versions, load_verified, read_manifest, save_model
 from jobclass.profiles import DEFAULT_PROFILES
@@ -175,20 +176,11 @@ class Classifier:
         if not postings:
             return [], []
         frame = as_model_input([p.title for p in postings], [p.text for p in postings])
-        no_title = as_model_input([None], [""])
-        titled_blocks, untitled_blocks = [], []
-        for _, transformer, column in self.pipeline.named_steps["features"].transformers_:
-            if transformer == "drop":
-                continue
-            block = sp.csr_matrix(transformer.transform(frame[column]))
-            titled_blocks.append(block)
-            if column == "title":
-                empty = sp.csr_matrix(transformer.transform(no_title[column]))
-                block = sp.vstack([empty] * len(postings)).tocsr()
-            untitled_blocks.append(block)
-        with_titles = self._predictions(sp.hstack(titled_blocks).tocsr(), postings)
+        features = self.pipeline.named_steps["features"]
+        titled = sp.csr_matrix(features.transform(frame))
+        untitled = title_columns_dropped(features, titled)
         hidden = [Posting(p.text, None, p.source) for p in postings]
-        return with_titles, self._predictions(sp.hstack(untitled_blocks).tocsr(), hidden)
+        return self._predictions(titled, postings), self._predictions(untitled, hidden)
 
     def _probabilities(self, features, postings: list[Posting]) -> np.ndarray:
         """Calibrated probabilities, columns in LABELS order: each posting's decision scores through a

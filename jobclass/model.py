@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -105,17 +106,28 @@ def as_model_input(titles: list[str | None], texts: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"title": [title or "" for title in titles], "description": list(texts)})
 
 
-def with_titleless_copies(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each posting twice, once without its title, so the model also learns to read content alone."""
-    titleless = frame.assign(title="")
-    return pd.concat([frame, titleless], ignore_index=True)
+def title_columns_dropped(features: ColumnTransformer, matrix: sp.spmatrix) -> sp.csr_matrix:
+    """The feature rows as they would be without titles: the title blocks' columns set to zero, which is
+    what TF-IDF gives an empty title."""
+    keep = np.ones(matrix.shape[1])
+    for name, _, column in features.transformers_:
+        if column == "title":
+            keep[features.output_indices_[name]] = 0.0
+    return sp.csr_matrix(matrix) @ sp.diags(keep)
 
 
 def fit_pipeline(frame: pd.DataFrame, config: ModelConfig = DEFAULT_CONFIG) -> Pipeline:
-    """Fit a fresh pipeline on a labeled frame (`title`, `description`, `label`)."""
-    training = with_titleless_copies(frame)
+    """Fit a fresh pipeline on a labeled frame (`title`, `description`, `label`).
+
+    The classifier sees every posting twice, with and without its title, so it also learns to read
+    content alone; the text is vectorised once for both.
+    """
     pipeline = build_pipeline(config)
-    pipeline.fit(training[["title", "description"]], training["label"])
+    features = pipeline.named_steps["features"]
+    titled = sp.csr_matrix(features.fit_transform(frame[["title", "description"]]))
+    training = sp.vstack([titled, title_columns_dropped(features, titled)]).tocsr()
+    labels = np.concatenate([frame["label"].to_numpy()] * 2)
+    pipeline.named_steps["classifier"].fit(training, labels)
     return pipeline
 
 
