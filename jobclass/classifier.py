@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from jobclass.corpus import file_sha256, load_labeled
 from jobclass.errors import ModelError
 from jobclass.labels import LABELS
 from jobclass.model import (
+    CV_FOLDS,
     DEFAULT_CONFIG,
     WORD_BLOCKS,
     CrossValidation,
@@ -31,8 +33,7 @@ from jobclass.model import (
     ModelConfig,
     as_model_input,
     check_trainable,
-    cross_validate,
-    fit_pipeline,
+    fit_and_cross_validate,
     score,
     title_columns_dropped,
 )
@@ -244,19 +245,20 @@ def train(
     model_path: str | Path = DEFAULT_MODEL,
     config: ModelConfig = DEFAULT_CONFIG,
     cross_validation: bool = True,
+    jobs: int = 1,
 ) -> TrainingResult:
     """Cross-validate on a labeled CSV, calibrate on the out-of-fold scores, fit on all of it, and save
     the model with its manifest.
 
     `cross_validation=False` skips the 5-fold CV (about 5/6 of the time): the model then has no CV
-    figures, uncalibrated probabilities (temperature 1) and no review band.
+    figures, uncalibrated probabilities (temperature 1) and no review band. `jobs` processes share the
+    fits.
     """
     frame = load_labeled(data)
     counts = Counter(frame["label"])
     check_trainable(frame)
-    cv = cross_validate(frame, config=config) if cross_validation else None
+    pipeline, cv = fit_and_cross_validate(frame, config, CV_FOLDS if cross_validation else None, jobs)
     calibration = calibrate(cv.titled_scores, cv.untitled_scores, cv.true_index) if cv else None
-    pipeline = fit_pipeline(frame, config)
     manifest = save_model(
         pipeline,
         model_path,
@@ -304,7 +306,7 @@ def ensure_default_model(notify: Callable[[str], None] = log.warning) -> Path:
     reason = default_model_staleness()
     if reason:
         notify(f"{reason}; training one from {DEFAULT_DATA} first")
-        train(DEFAULT_DATA, DEFAULT_MODEL)
+        train(DEFAULT_DATA, DEFAULT_MODEL, jobs=os.cpu_count() or 1)
     return DEFAULT_MODEL
 
 

@@ -104,8 +104,15 @@ def cli(verbose: bool) -> None:
     help="Leave the four role-profile fit scores out of the features (TF-IDF only).",
 )
 @click.option("--no-cv", is_flag=True, help="Skip the 5-fold cross-validation (about 6x faster).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Processes for the CV and final fits.",
+)
 @reported
-def train(data: Path, model_path: Path, no_profile_features: bool, no_cv: bool) -> None:
+def train(data: Path, model_path: Path, no_profile_features: bool, no_cv: bool, jobs: int) -> None:
     """Train the classifier, print 5-fold cross-validation figures, and save the model.
 
     Example:
@@ -113,7 +120,7 @@ def train(data: Path, model_path: Path, no_profile_features: bool, no_cv: bool) 
         jobclass train --data data/labeled_postings.csv --model models/jobclass.joblib
     """
     config = ModelConfig(profile_features=not no_profile_features)
-    result = classifier.train(data, model_path, config=config, cross_validation=not no_cv)
+    result = classifier.train(data, model_path, config=config, cross_validation=not no_cv, jobs=jobs)
     click.echo(f"trained on {result.rows} postings from {shown(data)} ({config.describe()})")
     if result.cv:
         click.echo(cross_validation_text(result.cv))

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from joblib import Parallel, delayed
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -231,27 +232,52 @@ def decision_scores(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
     return np.asarray(scores)[:, order]
 
 
-def cross_validate(
-    frame: pd.DataFrame, folds: int = CV_FOLDS, config: ModelConfig = DEFAULT_CONFIG
-) -> CrossValidation:
-    """Stratified k-fold CV (fixed seed); each held-out fold is scored with and without its titles."""
-    check_trainable(frame, folds)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+def fold_scores(frame: pd.DataFrame, train_index, test_index, config: ModelConfig):
+    """Fit on the training rows; decision scores of the held-out rows with and without their titles."""
+    pipeline = fit_pipeline(frame.iloc[train_index], config)
+    held_out = frame.iloc[test_index]
+    return decision_scores(pipeline, held_out), decision_scores(pipeline, held_out.assign(title=""))
+
+
+def fit_and_cross_validate(
+    frame: pd.DataFrame,
+    config: ModelConfig = DEFAULT_CONFIG,
+    folds: int | None = CV_FOLDS,
+    jobs: int = 1,
+) -> tuple[Pipeline, CrossValidation | None]:
+    """The pipeline fitted on all rows and, unless `folds` is None, stratified k-fold CV (fixed seed) in
+    which each held-out fold is scored with and without its titles.
+
+    The k + 1 fits run in `jobs` processes, except for configs with rule-based features: those share one
+    process so the readings of each text (the costly part) are computed once, not once per fit.
+    """
+    if folds is not None:
+        check_trainable(frame, folds)
+    splits = (
+        list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED).split(frame, frame["label"]))
+        if folds
+        else []
+    )
+    uses_readings = config.profile_features or config.skill_features
+    runner = Parallel(n_jobs=1 if uses_readings else jobs)
+    pipeline, *results = runner(
+        [delayed(fit_pipeline)(frame, config)]
+        + [delayed(fold_scores)(frame, train_index, test_index, config) for train_index, test_index in splits]
+    )
+    if not folds:
+        return pipeline, None
     titled = np.zeros((len(frame), len(LABELS)))
     untitled = np.zeros((len(frame), len(LABELS)))
-    for train_index, test_index in splitter.split(frame, frame["label"]):
-        pipeline = fit_pipeline(frame.iloc[train_index], config)
-        held_out = frame.iloc[test_index]
-        titled[test_index] = decision_scores(pipeline, held_out)
-        untitled[test_index] = decision_scores(pipeline, held_out.assign(title=""))
+    for (_, test_index), (titled_scores, untitled_scores) in zip(splits, results, strict=True):
+        titled[test_index], untitled[test_index] = titled_scores, untitled_scores
     truth = frame["label"].to_numpy()
-    true_index = np.array([LABELS.index(label) for label in truth])
     labels = np.array(LABELS)
-    return CrossValidation(
+    cv = CrossValidation(
         with_title=score(truth, labels[titled.argmax(axis=1)]),
         without_title=score(truth, labels[untitled.argmax(axis=1)]),
         folds=folds,
         titled_scores=titled,
         untitled_scores=untitled,
-        true_index=true_index,
+        true_index=np.array([LABELS.index(label) for label in truth]),
     )
+    return pipeline, cv

@@ -16,7 +16,7 @@ import numpy as np
 
 from jobclass.corpus import load_labeled
 from jobclass.labels import LABELS
-from jobclass.model import ModelConfig, cross_validate, decision_scores, fit_pipeline, score
+from jobclass.model import ModelConfig, decision_scores, fit_and_cross_validate, score
 from jobclass.reading import read_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,8 +66,8 @@ def main() -> None:
     rows, pipelines = [], []
     for config in CANDIDATES:
         started = time.perf_counter()
-        cv = cross_validate(corpus, config=config)
-        pipelines.append(fit_pipeline(corpus, config))
+        pipeline, cv = fit_and_cross_validate(corpus, config)
+        pipelines.append(pipeline)
         seconds = time.perf_counter() - started
         rows.append([config, cv.with_title.macro_f1, cv.without_title.macro_f1, seconds])
         cv_figures = f"{cv.with_title.macro_f1:.3f} / {cv.without_title.macro_f1:.3f}"

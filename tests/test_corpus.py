@@ -13,16 +13,18 @@ from .conftest import ROOT
 
 
 def test_corpus_counts(corpus):
-    assert len(corpus) >= 400
+    assert len(corpus) >= 1000
     counts = corpus["label"].value_counts()
     assert set(counts.index) == set(LABELS)
-    assert counts.min() >= 100
+    assert counts.min() >= 200
 
 
 def test_corpus_posting_lengths(corpus):
     words = corpus["description"].str.split().str.len()
-    assert words.min() >= 120, corpus.loc[words.idxmin(), "id"]
-    assert words.max() <= 600, corpus.loc[words.idxmax(), "id"]
+    assert words.min() >= 40, corpus.loc[words.idxmin(), "id"]
+    assert words.max() <= 1500, corpus.loc[words.idxmax(), "id"]
+    # real postings range from a few lines to pages of boilerplate; the corpus must too
+    assert (words < 150).sum() >= 50 and (words > 700).sum() >= 30
 
 
 def test_corpus_ids_are_unique_and_titles_present(corpus):
