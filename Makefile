@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := models/jobclass.joblib
 
-.PHONY: install run test train evaluate lint clean readme bench
+.PHONY: install run test train evaluate select lint clean readme bench
 
 install: $(STAMP)
 
@@ -34,8 +34,12 @@ lint: $(STAMP)
 # Real postings from ../shared/realworld (evaluation only), with and without their titles.
 DEV := ../shared/realworld/dev.csv
 evaluate: $(MODEL)
-	$(BIN)/jobclass evaluate --data $(DEV)
-	$(BIN)/jobclass evaluate --data $(DEV) --no-title
+	$(BIN)/jobclass evaluate --data $(DEV) --plot docs/dev_with_titles.png
+	$(BIN)/jobclass evaluate --data $(DEV) --no-title --plot docs/dev_content_only.png
+
+# Model selection: candidate configurations by 5-fold CV on our corpus, checked on dev (docs/model_selection.md).
+select: $(STAMP)
+	$(BIN)/python scripts/select_model.py
 
 clean:
 	rm -rf $(VENV) $(MODEL) models/jobclass.json
@@ -49,3 +53,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/skills_gold.py
 	$(BIN)/python bench/profiles_dev.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/training.py

@@ -5,7 +5,7 @@ usage: python bench/batch.py [--sizes 20000,200000] [--jobs 1,2] [--model PATH]
 Builds CSV inputs of each size by repeating the bundled corpus (and ../shared/realworld/dev.csv when
 present), each text made unique by a reference line, runs `jobclass batch` on them with each --jobs,
 and times the floor on the same texts in this process: spaCy blank tokenization + the model's TF-IDF
-vectorizers + predict_proba. Prints postings/s, peak RSS (the largest single process) and the ratio
+vectorizers + decision scores. Prints postings/s, peak RSS (the largest single process) and the ratio
 batch time / floor time.
 """
 
@@ -42,7 +42,7 @@ def build_input(source: pd.DataFrame, size: int, path: Path) -> pd.DataFrame:
 
 
 def floor_seconds(frame: pd.DataFrame, model_path: Path) -> float:
-    """Blank tokenizer + TF-IDF blocks + predict_proba: the least any batch run has to do."""
+    """Blank tokenizer + TF-IDF blocks + decision scores: the least any batch run has to do."""
     model = load_model(model_path)
     features = model.pipeline.named_steps["features"]
     classifier = model.pipeline.named_steps["classifier"]
@@ -57,7 +57,7 @@ def floor_seconds(frame: pd.DataFrame, model_path: Path) -> float:
             blocks.append(sp.csr_matrix(np.zeros((len(frame), 4))))
         elif transformer != "drop":
             blocks.append(transformer.transform(data[column]))
-    classifier.predict_proba(sp.hstack(blocks).tocsr())
+    classifier.decision_function(sp.hstack(blocks).tocsr())
     return time.perf_counter() - started
 
 

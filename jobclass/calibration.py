@@ -23,15 +23,20 @@ def softmax(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return np.exp(log_softmax(np.asarray(scores, dtype=float) / temperature, axis=1))
 
 
-def fit_temperature(scores: np.ndarray, true_index: np.ndarray) -> float:
-    """The temperature that minimises the log loss of softmax(scores / T) on labeled scores."""
+def mean_log_loss(scores: np.ndarray, true_index: np.ndarray, temperature: float = 1.0) -> float:
+    """Mean negative log probability of the true labels under softmax(scores / temperature)."""
     scores = np.asarray(scores, dtype=float)
-    rows = np.arange(len(scores))
+    log_probabilities = log_softmax(scores / temperature, axis=1)
+    return float(-log_probabilities[np.arange(len(scores)), true_index].mean())
 
-    def log_loss(log_temperature: float) -> float:
-        return -log_softmax(scores / np.exp(log_temperature), axis=1)[rows, true_index].mean()
 
-    result = minimize_scalar(log_loss, bounds=(np.log(0.01), np.log(100.0)), method="bounded")
+def fit_temperature(scores: np.ndarray, true_index: np.ndarray) -> float:
+    """The temperature (between 0.01 and 100) that minimises the log loss of softmax(scores / T)."""
+    result = minimize_scalar(
+        lambda log_temperature: mean_log_loss(scores, true_index, np.exp(log_temperature)),
+        bounds=(np.log(0.01), np.log(100.0)),
+        method="bounded",
+    )
     return float(np.exp(result.x))
 
 

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ from jobclass.calibration import Calibration
 from jobclass.errors import JobclassError
 from jobclass.extraction import extract_skills
 from jobclass.labels import LABELS
-from jobclass.model import ModelConfig
+from jobclass.model import DEFAULT_CONFIG
 from jobclass.persist import manifest_path
 from jobclass.plot import plot_evaluation
 from jobclass.profiles import load_profiles
@@ -99,9 +100,10 @@ def cli(verbose: bool) -> None:
     help="Where to save the model (its manifest goes beside it as .json).",
 )
 @click.option(
-    "--no-profile-features",
-    is_flag=True,
-    help="Leave the four role-profile fit scores out of the features (TF-IDF only).",
+    "--profile-features/--no-profile-features",
+    default=DEFAULT_CONFIG.profile_features,
+    show_default=True,
+    help="Add the four role-profile fit scores of the text to the TF-IDF features.",
 )
 @click.option("--no-cv", is_flag=True, help="Skip the 5-fold cross-validation (about 6x faster).")
 @click.option(
@@ -112,14 +114,14 @@ def cli(verbose: bool) -> None:
     help="Processes for the CV and final fits.",
 )
 @reported
-def train(data: Path, model_path: Path, no_profile_features: bool, no_cv: bool, jobs: int) -> None:
+def train(data: Path, model_path: Path, profile_features: bool, no_cv: bool, jobs: int) -> None:
     """Train the classifier, print 5-fold cross-validation figures, and save the model.
 
     Example:
 
         jobclass train --data data/labeled_postings.csv --model models/jobclass.joblib
     """
-    config = ModelConfig(profile_features=not no_profile_features)
+    config = replace(DEFAULT_CONFIG, profile_features=profile_features)
     result = classifier.train(data, model_path, config=config, cross_validation=not no_cv, jobs=jobs)
     click.echo(f"trained on {result.rows} postings from {shown(data)} ({config.describe()})")
     if result.cv:

@@ -33,10 +33,11 @@ class ModelConfig:
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: bool = False
-    profile_features: bool = True
+    profile_features: bool = False
     skill_features: bool = False
     classifier: str = "logistic"
-    C: float = 10.0
+    C: float = 100.0
+    balanced: bool = True  # weight labels inversely to their counts
 
     def __post_init__(self):
         if self.classifier not in CLASSIFIERS:
@@ -53,6 +54,7 @@ class ModelConfig:
             "profile fits" if self.profile_features else None,
             "skills" if self.skill_features else None,
             f"{self.classifier} C={self.C:g}",
+            None if self.balanced else "unweighted",
         ]
         return ", ".join(part for part in parts if part)
 
@@ -62,14 +64,15 @@ DEFAULT_CONFIG = ModelConfig()
 
 def linear_classifier(config: ModelConfig):
     """The linear model named by the config; all three give per-label decision scores."""
+    weights = "balanced" if config.balanced else None
     if config.classifier == "logistic":
-        return LogisticRegression(C=config.C, class_weight="balanced", max_iter=5000, random_state=SEED)
+        return LogisticRegression(C=config.C, class_weight=weights, max_iter=5000, random_state=SEED)
     if config.classifier == "linear_svm":
-        return LinearSVC(C=config.C, class_weight="balanced", random_state=SEED)
+        return LinearSVC(C=config.C, class_weight=weights, random_state=SEED)
     return SGDClassifier(
         loss="log_loss",
         alpha=1.0 / (config.C * 1000),
-        class_weight="balanced",
+        class_weight=weights,
         max_iter=50,
         tol=None,
         random_state=SEED,

@@ -63,7 +63,7 @@ def draw_reliability(axes, evaluation: Evaluation) -> None:
         label="accuracy in bin",
     )
     confidences, accuracies = [b.confidence for b in bins], [b.accuracy for b in bins]
-    axes.plot(confidences, accuracies, "o", color="black", label="mean confidence")
+    axes.plot(confidences, accuracies, "o", color="black", label="bin: mean confidence, accuracy")
     for b in bins:
         axes.annotate(str(b.count), ((b.lower + b.upper) / 2, 0.02), ha="center", fontsize=8)
     if evaluation.review_threshold > 0:

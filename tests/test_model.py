@@ -8,7 +8,7 @@ import pytest
 from jobclass import classifier, load_model
 from jobclass.classifier import train
 from jobclass.labels import LABELS
-from jobclass.model import score
+from jobclass.model import DEFAULT_CONFIG, ModelConfig, score
 from jobclass.text import Posting
 
 MLE_TEXT = (
@@ -111,13 +111,24 @@ def test_default_model_is_stale_when_missing_or_its_corpus_changed(
     assert "taxonomy or profiles have changed" in classifier.default_model_staleness()
 
 
-def test_profile_features_are_four_fit_scores_in_the_pipeline(small_model):
-    model = load_model(small_model)
-    names = model.pipeline.named_steps["features"].get_feature_names_out()
+def test_optional_rule_based_features_join_the_pipeline(tiny_csv, tmp_path):
+    config = ModelConfig(profile_features=True, skill_features=True)
+    result = train(tiny_csv, tmp_path / "rules.joblib", config=config, cross_validation=False)
+    model = load_model(result.model_path)
+    names = list(model.pipeline.named_steps["features"].get_feature_names_out())
     assert [name for name in names if name.startswith("profile_fits__")] == [
         f"profile_fits__fit_{label}" for label in LABELS
     ]
+    assert "skills__pytorch" in names
     assert model.manifest["model"]["profile_features"] is True
+    assert model.predict(MLE_TEXT).label in LABELS
+
+
+def test_default_model_is_word_tfidf_logistic_regression(small_model):
+    model = load_model(small_model)
+    assert model.manifest["model"] == DEFAULT_CONFIG.to_dict()
+    blocks = {name for name, *_ in model.pipeline.named_steps["features"].transformers_}
+    assert blocks == {"title_words", "text_words"}
 
 
 def test_predictions_with_and_without_titles_match_separate_passes(model):
@@ -132,3 +143,13 @@ def test_predictions_with_and_without_titles_match_separate_passes(model):
     for got, want in zip(titled + hidden, alone + blind, strict=True):
         assert got.label == want.label
         assert got.probabilities == pytest.approx(want.probabilities, abs=1e-9)
+
+
+def test_training_in_two_processes_gives_the_same_model_as_one(tiny_csv, tmp_path):
+    one = train(tiny_csv, tmp_path / "one.joblib", jobs=1)
+    two = train(tiny_csv, tmp_path / "two.joblib", jobs=2)
+    assert one.manifest["cv"] == two.manifest["cv"]
+    assert one.manifest["calibration"] == two.manifest["calibration"]
+    text = "Deploy and monitor models on Kubernetes; build pipelines."
+    first, second = load_model(one.model_path).predict(text), load_model(two.model_path).predict(text)
+    assert first.probabilities == pytest.approx(second.probabilities)
