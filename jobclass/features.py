@@ -11,12 +11,10 @@ from jobclass.reading import read_text
 from jobclass.taxonomy import load_taxonomy
 
 
-class ProfileFitFeatures(TransformerMixin, BaseEstimator):
-    """Turns texts into their four profile fit scores (in label order) times `scale`.
-
-    Stateless: `fit` learns nothing. `scale` sets how loud these four dense columns are next to the
-    sparse TF-IDF blocks (whose rows have unit length).
-    """
+class ReadingFeatures(TransformerMixin, BaseEstimator):
+    """Base of the features computed from a text's rule-based reading (taxonomy and profiles files,
+    bundled by default). `scale` sets how loud these columns are next to the TF-IDF blocks, whose rows
+    have unit length."""
 
     def __init__(
         self, scale: float = 0.3, taxonomy_path: str | None = None, profiles_path: str | None = None
@@ -29,42 +27,34 @@ class ProfileFitFeatures(TransformerMixin, BaseEstimator):
         self.n_features_in_ = 1
         return self
 
+    def reading(self, text):
+        return read_text(str(text), self.taxonomy_path, self.profiles_path)
+
+
+class ProfileFitFeatures(ReadingFeatures):
+    """Turns texts into their four profile fit scores (in label order) times `scale`; learns nothing."""
+
     def transform(self, texts) -> np.ndarray:
-        scores = [
-            [fit.score for fit in read_text(str(text), self.taxonomy_path, self.profiles_path).fits]
-            for text in texts
-        ]
+        scores = [[fit.score for fit in self.reading(text).fits] for text in texts]
         return np.asarray(scores, dtype=float).reshape(-1, len(LABELS)) * self.scale
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array([f"fit_{label}" for label in LABELS], dtype=object)
 
 
-class SkillFeatures(TransformerMixin, BaseEstimator):
+class SkillFeatures(ReadingFeatures):
     """Turns texts into indicators of the taxonomy skills each one asks for, one column per taxonomy id,
-    each row scaled to length `scale` (like the TF-IDF rows)."""
-
-    def __init__(
-        self, scale: float = 0.3, taxonomy_path: str | None = None, profiles_path: str | None = None
-    ):
-        self.scale = scale
-        self.taxonomy_path = taxonomy_path
-        self.profiles_path = profiles_path
+    each row scaled to length `scale`."""
 
     def fit(self, texts, y=None):
         self.ids_ = [entry.id for entry in load_taxonomy(self.taxonomy_path).entries]
-        self.n_features_in_ = 1
-        return self
+        return super().fit(texts, y)
 
     def transform(self, texts) -> sp.csr_matrix:
         column = {skill_id: index for index, skill_id in enumerate(self.ids_)}
         rows, columns, values = [], [], []
         for row, text in enumerate(texts):
-            found = {
-                skill.id
-                for skill in read_text(str(text), self.taxonomy_path, self.profiles_path).skills.skills
-            }
-            found &= column.keys()
+            found = {skill.id for skill in self.reading(text).skills.skills} & column.keys()
             for skill_id in found:
                 rows.append(row)
                 columns.append(column[skill_id])
