@@ -56,6 +56,39 @@ def test_predict_text_output(run, small_model):
     assert "Data Scientist, Customer Insights" in result.stdout
 
 
+def strict_review_model(small_model, tmp_path):
+    """A copy of the small model whose manifest puts every prediction in the review band."""
+    model = tmp_path / "strict.joblib"
+    shutil.copy(small_model, model)
+    manifest = json.loads(manifest_path(small_model).read_text())
+    manifest["calibration"] = {
+        "method": "temperature",
+        "titled_temperature": 1.0,
+        "untitled_temperature": 1.0,
+        "review_threshold": 0.9999,
+        "review_target_accuracy": 0.95,
+    }
+    manifest_path(model).write_text(json.dumps(manifest))
+    return model
+
+
+def test_predict_and_batch_flag_predictions_in_the_review_band(run, small_model, tmp_path):
+    strict = strict_review_model(small_model, tmp_path)
+    text = run("predict", EXAMPLES / "ml_engineer.txt", "--model", strict)
+    assert text.exit_code == 0, text.output
+    assert "review: yes, low confidence" in text.stdout
+    assert json.loads(run("predict", EXAMPLES / "ml_engineer.txt", "--json", "--model", strict).stdout)[
+        "review"
+    ]
+    plain = json.loads(run("predict", EXAMPLES / "ml_engineer.txt", "--json", "--model", small_model).stdout)
+    assert plain["review"] is False
+    output = tmp_path / "out.jsonl"
+    batch = run("batch", EXAMPLES, "-o", output, "--model", strict, "--jobs", "1", "--quiet")
+    assert batch.exit_code == 0, batch.output
+    rows = [json.loads(line) for line in output.read_text().splitlines()]
+    assert len(rows) == 4 and all(row["review"] is True for row in rows)
+
+
 def test_predict_from_stdin_with_title_option(run, small_model):
     result = run(
         "predict",
