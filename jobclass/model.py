@@ -80,8 +80,8 @@ def linear_classifier(config: ModelConfig):
 
 
 def build_pipeline(config: ModelConfig = DEFAULT_CONFIG) -> Pipeline:
-    """Word n-gram TF-IDF over title and description (optionally character n-grams, and by default the four
-    role-profile fit scores of the description), into a linear classifier."""
+    """Word n-gram TF-IDF over title and description (optionally character n-grams, the four role-profile
+    fit scores and the skill indicators of the description), into a linear classifier."""
     blocks = [
         ("title_words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), "title"),
         (
