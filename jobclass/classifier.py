@@ -73,6 +73,7 @@ class Prediction:
     title: str | None = None
     source: str = "<text>"
     review: bool = False
+    counter_terms: tuple[TermWeight, ...] = ()  # the terms that pulled away from the label (negative weights)
 
     @property
     def confidence(self) -> float:
@@ -87,6 +88,7 @@ class Prediction:
             "probabilities": {label: round(p, 4) for label, p in self.probabilities.items()},
             "review": self.review,
             "top_terms": [term.to_dict() for term in self.top_terms],
+            "counter_terms": [term.to_dict() for term in self.counter_terms],
         }
 
 
@@ -202,13 +204,15 @@ class Classifier:
             start, end = word_features.indptr[row], word_features.indptr[row + 1]
             columns, values = word_features.indices[start:end], word_features.data[start:end]
             pulls = values * relative[self._label_columns[LABELS.index(best)], columns]
-            order = [i for i in np.argsort(-pulls)[:TOP_TERMS] if pulls[i] > 0]
-            top = tuple(
-                TermWeight(str(terms[columns[i]]), str(places[columns[i]]), float(pulls[i])) for i in order
-            )
+            ranked = np.argsort(-pulls)
+            weighed = [
+                TermWeight(str(terms[columns[i]]), str(places[columns[i]]), float(pulls[i])) for i in ranked
+            ]
+            top = tuple(term for term in weighed[:TOP_TERMS] if term.weight > 0)
+            against = tuple(term for term in weighed[::-1][:TOP_TERMS] if term.weight < 0)
             review = by_label[best] < self.calibration.review_threshold
             predictions.append(
-                Prediction(best, by_label, top, title=posting.title, source=posting.source, review=review)
+                Prediction(best, by_label, top, posting.title, posting.source, review, against)
             )
         return predictions
 

@@ -33,6 +33,7 @@ from jobclass.render import (
     profile_text,
     skills_text,
 )
+from jobclass.report import report_html, write_html
 from jobclass.text import Posting, decode_posting, posting_from_text, read_posting
 
 
@@ -194,17 +195,33 @@ def analysed(
     model_path: Path | None,
     taxonomy_path: Path | None,
     profiles_path: Path | None,
-) -> list[Analysis]:
-    """Read the postings, check the rule files, load the model, and analyse every posting."""
+) -> tuple[list[Posting], list[Analysis]]:
+    """Read the postings, check the rule files, load the model, and analyse every posting; returns the
+    postings and their analyses."""
     postings = read_postings(paths, title)
     taxonomy = str(taxonomy_path) if taxonomy_path else None
     profiles = str(profiles_path) if profiles_path else None
     load_profiles(profiles, taxonomy)  # bad rule files fail before the model is trained or loaded
-    return analyse(postings, resolve_model(model_path), taxonomy, profiles)
+    return postings, analyse(postings, resolve_model(model_path), taxonomy, profiles)
+
+
+def write_report(output: Path, posting: Posting, analysis: Analysis) -> None:
+    write_html(output, report_html(posting.text, analysis))
+    click.echo(f"report written to {shown(output)}", err=True)
+
+
+html_option = click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the posting's HTML evidence report here (one posting only).",
+)
 
 
 @cli.command()
 @analysis_options
+@html_option
 def predict(
     paths: tuple[Path, ...],
     title: str | None,
@@ -212,6 +229,7 @@ def predict(
     model_path: Path | None,
     taxonomy_path: Path | None,
     profiles_path: Path | None,
+    html_path: Path | None,
 ) -> None:
     """Classify each posting file (or `-` for stdin), explain the label, list what it asks for, and say
     how the role is framed.
@@ -222,8 +240,14 @@ def predict(
 
         jobclass predict examples/ml_engineer.txt --json
     """
-    analyses = analysed(paths, title, model_path, taxonomy_path, profiles_path)
+    if html_path and len(paths) != 1:
+        raise JobclassError(
+            "--html writes the report of one posting: give one PATH (or use `batch --html-dir`)"
+        )
+    postings, analyses = analysed(paths, title, model_path, taxonomy_path, profiles_path)
     echo_records(analyses, as_json, analysis_text)
+    if html_path:
+        write_report(html_path, postings[0], analyses[0])
 
 
 @cli.command()
@@ -244,8 +268,42 @@ def check(
 
         jobclass check examples/ml_scientist.txt --title "Data Scientist"
     """
-    analyses = analysed(paths, title, model_path, taxonomy_path, profiles_path)
+    _, analyses = analysed(paths, title, model_path, taxonomy_path, profiles_path)
     echo_records([a.framing_dict() for a in analyses] if as_json else analyses, as_json, check_text)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path, allow_dash=True))
+@title_option
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write (self-contained: inline CSS, no scripts, no network).",
+)
+@model_option
+@taxonomy_option
+@profiles_option
+@reported
+def report(
+    path: Path,
+    title: str | None,
+    output: Path,
+    model_path: Path | None,
+    taxonomy_path: Path | None,
+    profiles_path: Path | None,
+) -> None:
+    """Write the HTML evidence report of one posting (a file, or - for stdin): the text with its skills
+    highlighted by category and need, the sections, the role probabilities, the profile fits with their
+    evidence and gaps, the framing verdict, the terms for and against, degree and years.
+
+    Example:
+
+        jobclass report examples/ml_scientist.txt -o report.html
+    """
+    postings, analyses = analysed((path,), title, model_path, taxonomy_path, profiles_path)
+    write_report(output, postings[0], analyses[0])
 
 
 @cli.command()
@@ -353,6 +411,12 @@ def progress_printer(enabled: bool):
     "--scheduler", default=None, help="Dask scheduler address (default: a local cluster of --jobs workers)."
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
+@click.option(
+    "--html-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write an HTML report per posting and an index.html into this folder (local engine).",
+)
 @model_option
 @reported
 def batch(
@@ -368,6 +432,7 @@ def batch(
     engine: str,
     scheduler: str | None,
     quiet: bool,
+    html_dir: Path | None,
     model_path: Path | None,
 ) -> None:
     """Label a file of postings: CSV, JSONL, Parquet, a directory of .txt files, or - (JSONL on stdin).
@@ -390,6 +455,10 @@ def batch(
     )
     workers = jobs or os.cpu_count() or 1
     show = progress_printer(not quiet and sys.stderr.isatty())
+    if html_dir is not None:
+        if engine == "dask":
+            raise JobclassError("--html-dir works with the local engine only")
+        html_dir.mkdir(parents=True, exist_ok=True)
     if engine == "dask":
         from jobclass.batch.dask_engine import run_dask
 
@@ -398,7 +467,9 @@ def batch(
         )
     else:
         source = BatchInput(input_path, columns, max_chars)
-        summary = run_batch(source, output, errors_path, model_file, chosen, workers, on_progress=show)
+        summary = run_batch(
+            source, output, errors_path, model_file, chosen, workers, on_progress=show, html_dir=html_dir
+        )
     if show:
         click.echo("", err=True)
     click.echo(

@@ -83,8 +83,8 @@ def run_dask(
             ]
             with batch_outputs(output, errors_path, fields) as outputs:
                 for future in futures:  # in input order
-                    count, (rows, errors) = future.result()
-                    outputs.write(count, rows, errors)
+                    count, result = future.result()
+                    outputs.write(count, result.rows, result.errors)
     finally:
         if cluster is not None:
             cluster.close()

@@ -21,6 +21,7 @@ from jobclass.batch.writers import RowWriter
 from jobclass.classifier import Classifier, load_model
 from jobclass.errors import InputError
 from jobclass.labels import LABELS
+from jobclass.report import IndexEntry, index_html, report_file_name, report_html, write_html
 from jobclass.text import Posting
 
 FIELD_TYPES: dict[str, str] = {
@@ -83,8 +84,20 @@ def error_row(row: InputRow, reason: str) -> dict:
     return {"row": row.row, "id": row.id, "reason": reason}
 
 
-def label_chunk(rows: list[InputRow], model: Classifier, fields: list[str]) -> tuple[list[dict], list[dict]]:
-    """Label the good rows of a chunk (trimmed to `fields`) and turn the bad ones into error records."""
+@dataclass(frozen=True)
+class LabeledChunk:
+    """A chunk's output rows (trimmed to the fields), its error records, its HTML reports' index entries."""
+
+    rows: list[dict]
+    errors: list[dict]
+    reports: list[IndexEntry]
+
+
+def label_chunk(
+    rows: list[InputRow], model: Classifier, fields: list[str], html_dir: str | None = None
+) -> LabeledChunk:
+    """Label the good rows of a chunk and turn the bad ones into error records; with `html_dir`, also
+    write each labeled posting's HTML report there."""
     good = [row for row in rows if row.error is None]
     errors = [error_row(row, row.error) for row in rows if row.error is not None]
     analyses = analyse([Posting(row.text, row.title, row.id) for row in good], model) if good else []
@@ -92,7 +105,13 @@ def label_chunk(rows: list[InputRow], model: Classifier, fields: list[str]) -> t
         {field: record[field] for field in fields}
         for record in (output_row(row, analysis) for row, analysis in zip(good, analyses, strict=True))
     ]
-    return labeled, errors
+    reports = []
+    if html_dir is not None:
+        for row, analysis in zip(good, analyses, strict=True):
+            name = report_file_name(row.row, row.id)
+            write_html(Path(html_dir) / name, report_html(row.text, analysis))
+            reports.append(IndexEntry.of(row.id, analysis, name))
+    return LabeledChunk(labeled, errors, reports)
 
 
 @lru_cache(maxsize=2)
@@ -101,8 +120,8 @@ def worker_model(model_path: str) -> Classifier:
     return load_model(model_path)
 
 
-def label_chunk_in_worker(rows: list[InputRow], model_path: str, fields: list[str]):
-    return label_chunk(rows, worker_model(model_path), fields)
+def label_chunk_in_worker(rows: list[InputRow], model_path: str, fields: list[str], html_dir: str | None):
+    return label_chunk(rows, worker_model(model_path), fields, html_dir)
 
 
 @dataclass(frozen=True)
@@ -167,18 +186,22 @@ def batch_outputs(output: str | Path, errors_path: str | Path, fields: list[str]
 
 
 def labeled_chunks(
-    chunks: Iterable[list[InputRow]], model_path: str, fields: list[str], jobs: int
-) -> Iterator[tuple[list[InputRow], tuple[list[dict], list[dict]]]]:
+    chunks: Iterable[list[InputRow]],
+    model_path: str,
+    fields: list[str],
+    jobs: int,
+    html_dir: str | None = None,
+) -> Iterator[tuple[list[InputRow], LabeledChunk]]:
     """Each chunk with its result, in input order; with jobs > 1 chunks run in worker processes, at most
     2 x jobs of them in flight so memory stays flat."""
     if jobs <= 1:
         for chunk in chunks:
-            yield chunk, label_chunk_in_worker(chunk, model_path, fields)
+            yield chunk, label_chunk_in_worker(chunk, model_path, fields, html_dir)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            pending.append((chunk, pool.submit(label_chunk_in_worker, chunk, model_path, fields)))
+            pending.append((chunk, pool.submit(label_chunk_in_worker, chunk, model_path, fields, html_dir)))
             if len(pending) >= 2 * jobs:
                 done_chunk, future = pending.popleft()
                 yield done_chunk, future.result()
@@ -196,15 +219,23 @@ def run_batch(
     jobs: int = 1,
     chunk_rows: int = CHUNK_ROWS,
     on_progress: Callable[[Progress], None] | None = None,
+    html_dir: str | Path | None = None,
 ) -> BatchSummary:
     """Label every row of `source` into `output`; unlabelable rows go to `errors_path` (JSONL).
 
-    Both files are written atomically. labeled + errors = read, always.
+    Both files are written atomically. labeled + errors = read, always. With `html_dir`, every labeled
+    posting also gets an HTML report there, and `index.html` lists them all once the run is complete.
     """
     started = time.perf_counter()
+    folder = None if html_dir is None else str(html_dir)
+    entries: list[IndexEntry] = []
     with batch_outputs(output, errors_path, fields) as outputs:
-        for chunk, (rows, errors) in labeled_chunks(source.chunks(chunk_rows), str(model_path), fields, jobs):
-            outputs.write(len(chunk), rows, errors)
+        chunks = labeled_chunks(source.chunks(chunk_rows), str(model_path), fields, jobs, folder)
+        for chunk, result in chunks:
+            outputs.write(len(chunk), result.rows, result.errors)
+            entries += result.reports
             if on_progress:
                 on_progress(Progress(outputs.read, source.total, time.perf_counter() - started))
+        if folder is not None:
+            write_html(Path(folder) / "index.html", index_html(entries))
     return outputs.summary(time.perf_counter() - started)
