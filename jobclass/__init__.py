@@ -10,10 +10,12 @@ from jobclass.model import Metrics
 from jobclass.profile_check import Evidence, ProfileFit
 from jobclass.profiles import Profile, Profiles, load_profiles
 from jobclass.qualifications import Qualifications
+from jobclass.report import report_html
 from jobclass.text import Posting, read_posting
 from jobclass.titles import TitleReading, read_title
 
 __all__ = [
+    "report_html",
     "LABELS",
     "Analysis",
     "Classifier",

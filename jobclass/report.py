@@ -182,9 +182,10 @@ def report_html(text: str, analysis: Analysis) -> str:
     needs = "".join(
         f'<mark class="skill" style="{skill_style("", need)}">{need}</mark>' for need in NEED_STYLES
     )
+    by_need = sorted(analysis.skills.skills, key=lambda skill: list(NEED_STYLES).index(skill.need))
     skills_rows = "".join(
         f"<tr><td>{escape(skill.name)}</td><td>{escape(skill.category)}</td><td>{skill.need}</td></tr>"
-        for skill in analysis.skills.skills
+        for skill in by_need
     )
     preferred = f" (preferred: {escape(q.degree_preferred)})" if q.degree_preferred else ""
     years = q.years_min if q.years_min is not None else "not stated"

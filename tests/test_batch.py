@@ -185,11 +185,11 @@ def test_a_failure_mid_run_leaves_no_output_file(corpus, small_model, tmp_path, 
     calls = []
     real = runner.label_chunk
 
-    def failing(rows, model, fields):
+    def failing(rows, model, fields, html_dir=None):
         calls.append(len(rows))
         if len(calls) == 2:
             raise OSError("disk full")
-        return real(rows, model, fields)
+        return real(rows, model, fields, html_dir)
 
     monkeypatch.setattr(runner, "label_chunk", failing)
     output = tmp_path / "out.parquet"
