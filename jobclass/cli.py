@@ -24,6 +24,7 @@ from jobclass.model import DEFAULT_CONFIG
 from jobclass.persist import manifest_path
 from jobclass.plot import plot_evaluation
 from jobclass.profiles import load_profiles
+from jobclass.reading import MAX_READ_CHARS
 from jobclass.render import (
     analysis_text,
     calibration_text,
@@ -395,7 +396,7 @@ def progress_printer(enabled: bool):
 )
 @click.option(
     "--max-chars",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_READ_CHARS),
     default=DEFAULT_MAX_CHARS,
     show_default=True,
     help="Longer texts are not labeled; they go to the errors file.",
@@ -411,6 +412,12 @@ def progress_printer(enabled: bool):
     "--scheduler", default=None, help="Dask scheduler address (default: a local cluster of --jobs workers)."
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
+@click.option(
+    "--keep-formulas",
+    is_flag=True,
+    help="Write CSV cells starting with = + - @ as they are (by default they get a leading ' so "
+    "spreadsheets show them as text instead of running them).",
+)
 @click.option(
     "--html-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -432,6 +439,7 @@ def batch(
     engine: str,
     scheduler: str | None,
     quiet: bool,
+    keep_formulas: bool,
     html_dir: Path | None,
     model_path: Path | None,
 ) -> None:
@@ -463,12 +471,29 @@ def batch(
         from jobclass.batch.dask_engine import run_dask
 
         summary = run_dask(
-            input_path, output, errors_path, model_file, columns, chosen, workers, scheduler, max_chars
+            input_path,
+            output,
+            errors_path,
+            model_file,
+            columns,
+            chosen,
+            workers,
+            scheduler,
+            max_chars,
+            neutralise_formulas=not keep_formulas,
         )
     else:
         source = BatchInput(input_path, columns, max_chars)
         summary = run_batch(
-            source, output, errors_path, model_file, chosen, workers, on_progress=show, html_dir=html_dir
+            source,
+            output,
+            errors_path,
+            model_file,
+            chosen,
+            workers,
+            on_progress=show,
+            html_dir=html_dir,
+            neutralise_formulas=not keep_formulas,
         )
     if show:
         click.echo("", err=True)

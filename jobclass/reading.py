@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from jobclass.errors import InputError
 from jobclass.extraction import SkillsReport, skills_in
 from jobclass.pipeline import posting_pipeline
 from jobclass.profile_check import ProfileFit, fit_profiles
@@ -16,6 +17,7 @@ from jobclass.profiles import load_profiles
 from jobclass.sections import NeedReader
 
 READINGS_CACHED = 2048  # bounded: a batch worker needs one chunk, training one corpus
+MAX_READ_CHARS = 1_000_000  # spaCy's own limit for one text
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class TextReading:
 @lru_cache(maxsize=READINGS_CACHED)
 def read_text(text: str, taxonomy_path: str | None = None, profiles_path: str | None = None) -> TextReading:
     """Skills, degree, years and the fit of every role profile for one posting text."""
+    if len(text) > MAX_READ_CHARS:
+        raise InputError(f"a text of {len(text):,} characters is over the limit of {MAX_READ_CHARS:,}")
     doc = posting_pipeline(taxonomy_path, profiles_path)(text)
     reader = NeedReader.of(text)
     skills = skills_in(doc, reader)

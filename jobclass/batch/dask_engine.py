@@ -15,7 +15,7 @@ import time
 from itertools import accumulate
 from pathlib import Path
 
-from jobclass.batch.readers import Columns, make_row
+from jobclass.batch.readers import DEFAULT_MAX_CHARS, Columns, make_row
 from jobclass.batch.runner import BatchSummary, batch_outputs, label_chunk
 from jobclass.classifier import Classifier, load_model
 from jobclass.errors import InputError
@@ -55,7 +55,8 @@ def run_dask(
     fields: list[str],
     workers: int,
     scheduler: str | None = None,
-    max_chars: int = 200_000,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    neutralise_formulas: bool = True,
 ) -> BatchSummary:
     """Label every row of a CSV/Parquet input (or glob) on a Dask cluster; same outputs as `run_batch`."""
     from distributed import Client, LocalCluster
@@ -81,7 +82,7 @@ def run_dask(
                 client.submit(label_partition, part, first, shipped, columns, fields, max_chars, pure=False)
                 for part, first in zip(partitions, offsets, strict=True)
             ]
-            with batch_outputs(output, errors_path, fields) as outputs:
+            with batch_outputs(output, errors_path, fields, neutralise_formulas) as outputs:
                 for future in futures:  # in input order
                     count, result = future.result()
                     outputs.write(count, result.rows, result.errors)

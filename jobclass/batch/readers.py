@@ -18,10 +18,10 @@ from itertools import islice
 from pathlib import Path
 
 from jobclass.errors import InputError
-from jobclass.text import decode_posting, split_title
+from jobclass.text import MAX_POSTING_CHARS, decode_posting, plain_text, split_title
 
 TEXT_COLUMNS = ("description", "text", "body", "posting")
-DEFAULT_MAX_CHARS = 200_000
+DEFAULT_MAX_CHARS = MAX_POSTING_CHARS
 # Bytes that were not UTF-8, kept by errors="surrogateescape" as lone surrogates.
 _UNDECODED = re.compile("[\udc80-\udcff]")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet"}
@@ -94,7 +94,7 @@ def make_row(number: int, record: dict, columns: Columns, max_chars: int) -> Inp
         error = f"empty text (column {columns.text!r})"
     elif _UNDECODED.search(text):
         error = "undecodable bytes in the text (not UTF-8)"
-    elif len(text) > max_chars:
+    elif len(text := plain_text(text)) > max_chars:
         error = f"text over {max_chars:,} characters ({len(text):,})"
     elif title is not None and not isinstance(title, str):
         error = f"title is not a string but {type(title).__name__}"

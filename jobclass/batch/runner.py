@@ -176,10 +176,12 @@ class BatchOutputs:
 
 
 @contextmanager
-def batch_outputs(output: str | Path, errors_path: str | Path, fields: list[str]) -> Iterator[BatchOutputs]:
+def batch_outputs(
+    output: str | Path, errors_path: str | Path, fields: list[str], neutralise_formulas: bool = True
+) -> Iterator[BatchOutputs]:
     """Both output files, each written atomically: neither appears under its name unless the run ends."""
     with (
-        RowWriter(output, fields, FIELD_TYPES) as labeled,
+        RowWriter(output, fields, FIELD_TYPES, neutralise_formulas) as labeled,
         RowWriter(errors_path, list(ERROR_TYPES), ERROR_TYPES) as errors,
     ):
         yield BatchOutputs(labeled, errors)
@@ -220,16 +222,18 @@ def run_batch(
     chunk_rows: int = CHUNK_ROWS,
     on_progress: Callable[[Progress], None] | None = None,
     html_dir: str | Path | None = None,
+    neutralise_formulas: bool = True,
 ) -> BatchSummary:
     """Label every row of `source` into `output`; unlabelable rows go to `errors_path` (JSONL).
 
-    Both files are written atomically. labeled + errors = read, always. With `html_dir`, every labeled
+    Both files are written atomically. labeled + errors = read, always. CSV cells that a spreadsheet
+    would run as formulas are neutralised unless `neutralise_formulas` is off. With `html_dir`, every labeled
     posting also gets an HTML report there, and `index.html` lists them all once the run is complete.
     """
     started = time.perf_counter()
     folder = None if html_dir is None else str(html_dir)
     entries: list[IndexEntry] = []
-    with batch_outputs(output, errors_path, fields) as outputs:
+    with batch_outputs(output, errors_path, fields, neutralise_formulas) as outputs:
         chunks = labeled_chunks(source.chunks(chunk_rows), str(model_path), fields, jobs, folder)
         for chunk, result in chunks:
             outputs.write(len(chunk), result.rows, result.errors)

@@ -12,6 +12,18 @@ from jobclass.atomic import atomic_path
 from jobclass.errors import InputError
 
 LIST_SEPARATOR = "; "
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value, neutralise_formulas: bool):
+    """A value as a CSV cell: lists joined; text that a spreadsheet would run as a formula gets a leading
+    apostrophe (shown as text, the apostrophe hidden) unless `neutralise_formulas` is off."""
+    if isinstance(value, list):
+        value = LIST_SEPARATOR.join(value)
+    if neutralise_formulas and isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def output_format(path: str | Path) -> str:
@@ -31,8 +43,11 @@ class RowWriter:
     temporary file is removed and the final name is left untouched.
     """
 
-    def __init__(self, path: str | Path, fields: list[str], types: dict[str, str]):
+    def __init__(
+        self, path: str | Path, fields: list[str], types: dict[str, str], neutralise_formulas: bool = True
+    ):
         self.path = str(path)
+        self.neutralise_formulas = neutralise_formulas
         self.fields = fields
         self.types = types  # field -> "string", "float", "int", "bool" or "list" (of strings), for Parquet
         self.format = output_format(path)
@@ -63,11 +78,7 @@ class RowWriter:
     def write(self, rows: list[dict]) -> None:
         if self.format == "csv":
             self._csv.writerows(
-                {
-                    key: LIST_SEPARATOR.join(value) if isinstance(value, list) else value
-                    for key, value in row.items()
-                }
-                for row in rows
+                {key: csv_cell(value, self.neutralise_formulas) for key, value in row.items()} for row in rows
             )
         elif self.format == "jsonl":
             self._handle.writelines(

@@ -1,0 +1,105 @@
+"""Hostile and oversized input: HTML postings, huge postings, spreadsheet formulas in CSV output."""
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from jobclass import InputError, Posting, analyse
+from jobclass.cli import cli
+from jobclass.text import MAX_POSTING_CHARS, plain_text
+
+HTML_POSTING = (
+    "<html><head><style>p { color: red }</style><script>var tracking = 1;</script></head><body>"
+    "<h1>Data Scientist</h1><p>We analyse churn with <b>SQL</b> &amp; Python.</p>"
+    "<ul><li>Build dashboards in Tableau</li><li>Run A/B tests</li></ul></body></html>"
+)
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, [str(arg) for arg in args], input=input)
+
+
+def one_line_error(result, pattern):
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert pattern in result.stderr and "Traceback" not in result.stderr
+
+
+def test_plain_text_strips_tags_keeps_lines_and_decodes_entities():
+    assert plain_text(HTML_POSTING) == (
+        "Data Scientist\n\nWe analyse churn with SQL & Python.\n\n"
+        "- Build dashboards in Tableau\n\n- Run A/B tests"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["Python <3 and SQL", "if a < b and c > d", "Use <ML> tools & R", "Salary <= 100k\nLine two"]
+)
+def test_plain_text_leaves_text_without_html_tags_alone(text):
+    assert plain_text(text) == text
+
+
+def test_html_posting_is_analysed_as_its_text(small_model, tmp_path):
+    path = tmp_path / "posting.html"
+    path.write_text(HTML_POSTING, encoding="utf-8")
+    result = run("skills", path, "--json")
+    assert result.exit_code == 0, result.output
+    names = {skill["name"] for skill in json.loads(result.stdout)["skills"]}
+    assert {"SQL", "Python", "Tableau", "A/B testing"} <= names
+    assert all(start < end for skill in json.loads(result.stdout)["skills"] for start, end in skill["spans"])
+
+
+def test_a_20_mb_posting_is_refused_before_it_is_read(small_model, tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text("We analyse churn with SQL and Python. " * 550_000, encoding="utf-8")
+    assert path.stat().st_size > 20_000_000
+    one_line_error(run("predict", path, "--model", small_model), "too large for a posting")
+
+
+def test_a_posting_over_the_character_limit_on_stdin_is_refused(small_model):
+    text = "SQL and Python. " * (MAX_POSTING_CHARS // 16 + 10)
+    one_line_error(run("predict", "-", "--model", small_model, input=text), "over the limit of 200,000")
+
+
+def test_the_library_refuses_texts_over_spacys_limit(model):
+    with pytest.raises(InputError, match="over the limit of 1,000,000"):
+        analyse([Posting("word " * 250_001)], model)
+
+
+def test_batch_max_chars_cannot_exceed_the_reading_limit(small_model, tmp_path):
+    result = run("batch", "-", "-o", tmp_path / "o.csv", "--max-chars", "2000000", input="")
+    assert result.exit_code == 2 and "--max-chars" in result.output
+
+
+def batch_rows(tmp_path, small_model, records, *options):
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(record) for record in records) + "\n", encoding="utf-8")
+    output = tmp_path / "out.csv"
+    result = run("batch", source, "-o", output, "--model", small_model, "--jobs", "1", "--quiet", *options)
+    assert result.exit_code == 0, result.output
+    with open(output, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+FORMULA_IDS = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "plain"]
+
+
+def test_csv_output_neutralises_cells_a_spreadsheet_would_run(tmp_path, small_model):
+    records = [{"id": row_id, "text": "We analyse churn with SQL and Python."} for row_id in FORMULA_IDS]
+    rows = batch_rows(tmp_path, small_model, records, "--fields", "id,label")
+    assert [row["id"] for row in rows] == ["'" + row_id for row_id in FORMULA_IDS[:4]] + ["plain"]
+
+
+def test_keep_formulas_writes_cells_unchanged(tmp_path, small_model):
+    records = [{"id": row_id, "text": "We analyse churn with SQL and Python."} for row_id in FORMULA_IDS]
+    rows = batch_rows(tmp_path, small_model, records, "--fields", "id,label", "--keep-formulas")
+    assert [row["id"] for row in rows] == FORMULA_IDS
+
+
+def test_batch_strips_html_from_the_text_column(tmp_path, small_model):
+    rows = batch_rows(
+        tmp_path, small_model, [{"id": "h", "text": HTML_POSTING}], "--fields", "id,skills_mentioned"
+    )
+    assert "Tableau" in rows[0]["skills_mentioned"] and "<" not in rows[0]["skills_mentioned"]
