@@ -2,6 +2,11 @@
 
 import csv
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -103,3 +108,44 @@ def test_batch_strips_html_from_the_text_column(tmp_path, small_model):
         tmp_path, small_model, [{"id": "h", "text": HTML_POSTING}], "--fields", "id,skills_mentioned"
     )
     assert "Tableau" in rows[0]["skills_mentioned"] and "<" not in rows[0]["skills_mentioned"]
+
+
+def start_batch(source, output, model):
+    command = [sys.executable, "-m", "jobclass", "batch", str(source), "-o", str(output),
+               "--model", str(model), "--jobs", "1", "--quiet"]  # fmt: skip
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def wait_for_partial(folder, process, timeout=60):
+    """Wait until the run has opened its temporary output (it is labeling), then a little longer."""
+    deadline = time.monotonic() + timeout
+    while not list(folder.glob(".out.csv.*.partial")):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(1.0)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGKILL])
+def test_a_killed_batch_leaves_no_output_and_a_rerun_is_complete(
+    corpus, small_model, tmp_path, signal_number
+):
+    source = tmp_path / "in.csv"
+    rows = corpus.head(150).assign(description=lambda f: f["description"] + " Ref " + f.index.astype(str))
+    rows.to_csv(source, index=False)
+    output = tmp_path / "out.csv"
+    process = start_batch(source, output, small_model)
+    wait_for_partial(tmp_path, process)
+    os.killpg(process.pid, signal_number)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert not output.exists() and not (tmp_path / "out.csv.errors.jsonl").exists()
+    if signal_number == signal.SIGINT:  # cleaned up, and said so in one line
+        assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob(".*.partial"))
+        assert b"Traceback" not in stderr
+    rerun = start_batch(source, output, small_model)
+    assert rerun.wait(timeout=120) == 0
+    with open(output, encoding="utf-8", newline="") as handle:
+        assert [row["id"] for row in csv.DictReader(handle)] == corpus.head(150)["id"].tolist()
