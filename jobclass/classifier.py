@@ -21,7 +21,7 @@ from jobclass.calibration import (
     reliability_bins,
     softmax,
 )
-from jobclass.corpus import file_sha256, load_labeled
+from jobclass.corpus import file_sha256, load_labeled, without_duplicates
 from jobclass.errors import ModelError
 from jobclass.labels import LABELS
 from jobclass.model import (
@@ -129,6 +129,7 @@ class TrainingResult:
     label_counts: dict[str, int]
     cv: CrossValidation | None
     manifest: dict
+    warnings: tuple[str, ...] = ()
 
 
 class Classifier:
@@ -258,7 +259,7 @@ def train(
     figures, uncalibrated probabilities (temperature 1) and no review band. `jobs` processes share the
     fits.
     """
-    frame = load_labeled(data)
+    frame, warnings = without_duplicates(load_labeled(data))
     counts = Counter(frame["label"])
     check_trainable(frame)
     pipeline, cv = fit_and_cross_validate(frame, config, CV_FOLDS if cross_validation else None, jobs)
@@ -280,7 +281,7 @@ def train(
             "cv": cv.to_dict() if cv else None,
         },
     )
-    return TrainingResult(Path(model_path), len(frame), dict(counts), cv, manifest)
+    return TrainingResult(Path(model_path), len(frame), dict(counts), cv, manifest, tuple(warnings))
 
 
 def default_model_staleness() -> str | None:

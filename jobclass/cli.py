@@ -125,6 +125,8 @@ def train(data: Path, model_path: Path, profile_features: bool, no_cv: bool, job
     """
     config = replace(DEFAULT_CONFIG, profile_features=profile_features)
     result = classifier.train(data, model_path, config=config, cross_validation=not no_cv, jobs=jobs)
+    for warning in result.warnings:
+        click.echo(f"warning: {shown(data)}: {warning}", err=True)
     click.echo(f"trained on {result.rows} postings from {shown(data)} ({config.describe()})")
     if result.cv:
         click.echo(cross_validation_text(result.cv))

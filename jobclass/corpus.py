@@ -64,6 +64,24 @@ def load_labeled(path: str | Path) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def without_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with repeated postings dropped, and warnings counting them: exact repeats (same title,
+    description and label) and conflicts (the same title and description under different labels, all
+    copies dropped, since neither label can be trusted)."""
+    warnings = []
+    repeats = frame.duplicated(["title", "description", "label"])
+    if repeats.any():
+        warnings.append(f"{int(repeats.sum())} duplicate row(s) (same title, description and label) dropped")
+        frame = frame[~repeats]
+    conflicting = frame.duplicated(["title", "description"], keep=False)
+    if conflicting.any():
+        warnings.append(
+            f"{int(conflicting.sum())} row(s) give the same posting different labels; all of them dropped"
+        )
+        frame = frame[~conflicting]
+    return frame.reset_index(drop=True), warnings
+
+
 def sentences(text: str) -> list[str]:
     """Lower-cased, whitespace-folded sentences of at least MIN_SENTENCE_WORDS words."""
     pieces = (" ".join(piece.lower().split()).strip("-•*·▪ ") for piece in SENTENCE_BREAK.split(text))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -149,3 +150,19 @@ def test_a_killed_batch_leaves_no_output_and_a_rerun_is_complete(
     assert rerun.wait(timeout=120) == 0
     with open(output, encoding="utf-8", newline="") as handle:
         assert [row["id"] for row in csv.DictReader(handle)] == corpus.head(150)["id"].tolist()
+
+
+def test_training_drops_duplicate_and_conflicting_rows_with_counted_warnings(tiny_csv, tmp_path):
+    frame = pd.read_csv(tiny_csv, dtype=str, keep_default_na=False)
+    conflict = frame.iloc[[0]].assign(
+        label="ai_scientist" if frame.iloc[0]["label"] != "ai_scientist" else "ml_engineer"
+    )
+    data = tmp_path / "dups.csv"
+    pd.concat([frame, frame.iloc[:3], conflict], ignore_index=True).to_csv(data, index=False)
+    result = CliRunner().invoke(
+        cli, ["train", "--data", str(data), "--model", str(tmp_path / "m.joblib"), "--no-cv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 duplicate row(s) (same title, description and label) dropped" in result.stderr
+    assert "2 row(s) give the same posting different labels; all of them dropped" in result.stderr
+    assert f"trained on {len(frame) - 1} postings" in result.stdout
