@@ -166,3 +166,57 @@ def test_training_drops_duplicate_and_conflicting_rows_with_counted_warnings(tin
     assert "3 duplicate row(s) (same title, description and label) dropped" in result.stderr
     assert "2 row(s) give the same posting different labels; all of them dropped" in result.stderr
     assert f"trained on {len(frame) - 1} postings" in result.stdout
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
+
+
+def test_a_directory_with_non_text_files_labels_the_postings_and_lists_the_rest(small_model, tmp_path):
+    folder = tmp_path / "postings"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Title: Data Scientist\nWe analyse churn with SQL and Python.", encoding="utf-8"
+    )
+    (folder / "b.png").write_bytes(PNG)
+    (folder / "c.txt").write_bytes("Caf\xe9 analytics with SQL.".encode("latin-1"))
+    (folder / "d.txt").write_text("SQL " * 300_000, encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    result = run("batch", folder, "-o", output, "--model", small_model, "--jobs", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in output.read_text().splitlines()] == ["a.txt"]
+    errors = {e["id"]: e["reason"] for e in map(json.loads, (tmp_path / "out.jsonl.errors.jsonl").open())}
+    assert errors["b.png"] == "looks like a binary file, not a text posting"
+    assert errors["c.txt"].startswith("is not UTF-8 text (undecodable byte 0xe9")
+    assert "over --max-chars" in errors["d.txt"]
+
+
+def test_duplicate_ids_are_kept_and_every_row_is_labeled(small_model, tmp_path):
+    records = [
+        {"id": "same", "text": "We analyse churn with SQL."},
+        {"id": "same", "text": "Deploy models on Kubernetes."},
+    ]
+    rows = batch_rows(tmp_path, small_model, records, "--fields", "id,label")
+    assert [row["id"] for row in rows] == ["same", "same"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the posting is empty"),
+        (b"   \n\t \n", "the posting is empty"),
+        (PNG, "looks like a binary file"),
+        ("Caf\xe9 with SQL".encode("latin-1"), "is not UTF-8 text (undecodable byte 0xe9 at offset 3)"),
+    ],
+)
+def test_unreadable_posting_files_are_one_line_errors(small_model, tmp_path, content, message):
+    path = tmp_path / "posting.txt"
+    path.write_bytes(content)
+    one_line_error(run("predict", path, "--model", small_model), message)
+
+
+def test_utf16_with_a_bom_is_read(small_model, tmp_path):
+    path = tmp_path / "posting.txt"
+    path.write_bytes("Title: Data Scientist\nWe analyse churn with SQL and Python.".encode("utf-16"))
+    result = run("predict", path, "--model", small_model, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["title"] == "Data Scientist"
