@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jobclass.errors import InputError
+
 
 def current_umask() -> int:
     mask = os.umask(0)
@@ -24,8 +26,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
-        os.chmod(temp, 0o666 & ~current_umask())  # mkstemp creates 0600
-        os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+    try:
+        os.chmod(temp, 0o666 & ~current_umask())  # mkstemp creates 0600
+        os.replace(temp, target)
+    except OSError as err:
+        temp.unlink(missing_ok=True)
+        raise InputError(f"{target}: cannot be written ({err.strerror or err})") from None

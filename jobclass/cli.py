@@ -39,7 +39,8 @@ from jobclass.text import Posting, decode_posting, posting_from_text, read_posti
 
 
 def reported(command):
-    """Turn library errors into one line on stderr and exit code 1."""
+    """Turn library errors, and the system's (a full disk, a vanished folder), into one line on stderr and
+    exit code 1."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -47,6 +48,9 @@ def reported(command):
             return command(*args, **kwargs)
         except JobclassError as err:
             raise click.ClickException(str(err)) from None
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            raise click.ClickException(f"{where}{err.strerror or err}") from None
 
     return wrapper
 

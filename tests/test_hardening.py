@@ -1,6 +1,7 @@
 """Hostile and oversized input: HTML postings, huge postings, spreadsheet formulas in CSV output."""
 
 import csv
+import errno
 import json
 import os
 import signal
@@ -15,6 +16,8 @@ from click.testing import CliRunner
 from jobclass import InputError, Posting, analyse
 from jobclass.cli import cli
 from jobclass.text import MAX_POSTING_CHARS, plain_text
+
+from .conftest import EXAMPLES as EXAMPLES_DIR
 
 HTML_POSTING = (
     "<html><head><style>p { color: red }</style><script>var tracking = 1;</script></head><body>"
@@ -220,3 +223,34 @@ def test_utf16_with_a_bom_is_read(small_model, tmp_path):
     result = run("predict", path, "--model", small_model, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["title"] == "Data Scientist"
+
+
+def test_a_full_disk_mid_batch_is_one_line_and_leaves_no_file(small_model, tmp_path, monkeypatch):
+    from jobclass.batch import writers
+
+    def full_disk(self, rows):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writers.RowWriter, "write", full_disk)
+    output = tmp_path / "out.csv"
+    result = run("batch", EXAMPLES_DIR, "-o", output, "--model", small_model, "--jobs", "1", "--quiet")
+    one_line_error(result, "No space left on device")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_path_that_is_a_folder_is_one_line(small_model, tmp_path):
+    folder = tmp_path / "out.csv"
+    folder.mkdir()
+    result = run("batch", EXAMPLES_DIR, "-o", folder, "--model", small_model, "--jobs", "1", "--quiet")
+    one_line_error(result, "is a directory")
+
+
+def test_a_truncated_model_file_is_refused_before_unpickling(small_model, tmp_path):
+    import shutil
+
+    from jobclass.persist import manifest_path
+
+    model = tmp_path / "m.joblib"
+    model.write_bytes(small_model.read_bytes()[: small_model.stat().st_size // 2])
+    shutil.copy(manifest_path(small_model), manifest_path(model))
+    one_line_error(run("predict", EXAMPLES_DIR / "ml_engineer.txt", "--model", model), "retrain it")

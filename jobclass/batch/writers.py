@@ -61,6 +61,10 @@ class RowWriter:
             self._handle = sys.stdout
             return self
         target = Path(self.path)
+        if target.is_dir():
+            raise InputError(
+                f"{self.path}: is a directory; give a file name ending in .csv, .jsonl or .parquet"
+            )
         if not target.parent.is_dir():
             raise InputError(f"{self.path}: the folder {target.parent} does not exist")
         self._atomic = atomic_path(target)
