@@ -127,7 +127,7 @@ def wait_for_partial(folder, process, timeout=60):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    time.sleep(1.0)
+    time.sleep(0.7)
     assert process.poll() is None, "the run ended before it could be interrupted"
 
 
@@ -137,7 +137,7 @@ def test_a_killed_batch_leaves_no_output_and_a_rerun_is_complete(
     corpus, small_model, tmp_path, signal_number
 ):
     source = tmp_path / "in.csv"
-    rows = corpus.head(150).assign(description=lambda f: f["description"] + " Ref " + f.index.astype(str))
+    rows = corpus.head(100).assign(description=lambda f: f["description"] + " Ref " + f.index.astype(str))
     rows.to_csv(source, index=False)
     output = tmp_path / "out.csv"
     process = start_batch(source, output, small_model)
@@ -152,7 +152,7 @@ def test_a_killed_batch_leaves_no_output_and_a_rerun_is_complete(
     rerun = start_batch(source, output, small_model)
     assert rerun.wait(timeout=120) == 0
     with open(output, encoding="utf-8", newline="") as handle:
-        assert [row["id"] for row in csv.DictReader(handle)] == corpus.head(150)["id"].tolist()
+        assert [row["id"] for row in csv.DictReader(handle)] == corpus.head(100)["id"].tolist()
 
 
 def test_training_drops_duplicate_and_conflicting_rows_with_counted_warnings(tiny_csv, tmp_path):
