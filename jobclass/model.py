@@ -22,6 +22,7 @@ from jobclass.labels import LABELS
 
 SEED = 0
 CV_FOLDS = 5
+PARALLEL_FROM_ROWS = 300
 # Feature blocks whose names are readable words; character n-grams are left out of explanations.
 WORD_BLOCKS = ("title_words", "text_words")
 CLASSIFIERS = ("logistic", "linear_svm", "sgd")
@@ -251,8 +252,9 @@ def fit_and_cross_validate(
     """The pipeline fitted on all rows and, unless `folds` is None, stratified k-fold CV (fixed seed) in
     which each held-out fold is scored with and without its titles.
 
-    The k + 1 fits run in `jobs` processes, except for configs with rule-based features: those share one
-    process so the readings of each text (the costly part) are computed once, not once per fit.
+    The k + 1 fits run in `jobs` processes, except for fewer than PARALLEL_FROM_ROWS rows and for configs
+    with rule-based features: those share one process so the readings of each text (the costly part)
+    are computed once, not once per fit.
     """
     if folds is not None:
         check_trainable(frame, folds)
@@ -262,7 +264,8 @@ def fit_and_cross_validate(
         else []
     )
     uses_readings = config.profile_features or config.skill_features
-    runner = Parallel(n_jobs=1 if uses_readings else jobs)
+    # Starting worker processes costs seconds: worth it only for a corpus of some size.
+    runner = Parallel(n_jobs=1 if uses_readings or len(frame) < PARALLEL_FROM_ROWS else jobs)
     pipeline, *results = runner(
         [delayed(fit_pipeline)(frame, config)]
         + [delayed(fold_scores)(frame, train_index, test_index, config) for train_index, test_index in splits]
