@@ -14,6 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from jobclass import InputError, Posting, analyse
+from jobclass.batch.readers import BatchInput
+from jobclass.batch.runner import run_batch
 from jobclass.cli import cli
 from jobclass.text import MAX_POSTING_CHARS, plain_text
 
@@ -149,8 +151,10 @@ def test_a_killed_batch_leaves_no_output_and_a_rerun_is_complete(
     if signal_number == signal.SIGINT:  # cleaned up, and said so in one line
         assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob(".*.partial"))
         assert b"Traceback" not in stderr
-    rerun = start_batch(source, output, small_model)
-    assert rerun.wait(timeout=120) == 0
+    summary = run_batch(
+        BatchInput(source), output, tmp_path / "out.csv.errors.jsonl", small_model
+    )  # the rerun
+    assert summary.labeled == 100 and summary.errors == 0
     with open(output, encoding="utf-8", newline="") as handle:
         assert [row["id"] for row in csv.DictReader(handle)] == corpus.head(100)["id"].tolist()
 
