@@ -206,11 +206,16 @@ class Classifier:
             columns, values = word_features.indices[start:end], word_features.data[start:end]
             pulls = values * relative[self._label_columns[LABELS.index(best)], columns]
             ranked = np.argsort(-pulls)
-            weighed = [
-                TermWeight(str(terms[columns[i]]), str(places[columns[i]]), float(pulls[i])) for i in ranked
-            ]
-            top = tuple(term for term in weighed[:TOP_TERMS] if term.weight > 0)
-            against = tuple(term for term in weighed[::-1][:TOP_TERMS] if term.weight < 0)
+            # Only the few terms shown become objects: this runs for every posting of a batch.
+            top = [i for i in ranked[:TOP_TERMS] if pulls[i] > 0]
+            against = [i for i in ranked[::-1][:TOP_TERMS] if pulls[i] < 0]
+            top, against = (
+                tuple(
+                    TermWeight(str(terms[columns[i]]), str(places[columns[i]]), float(pulls[i]))
+                    for i in chosen
+                )
+                for chosen in (top, against)
+            )
             review = by_label[best] < self.calibration.review_threshold
             predictions.append(
                 Prediction(best, by_label, top, posting.title, posting.source, review, against)
