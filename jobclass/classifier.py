@@ -34,6 +34,7 @@ from jobclass.model import (
     as_model_input,
     check_trainable,
     fit_and_cross_validate,
+    label_columns,
     score,
     title_columns_dropped,
 )
@@ -142,9 +143,7 @@ class Classifier:
 
     @cached_property
     def _label_columns(self) -> list[int]:
-        """Where each of LABELS sits among the classifier's classes."""
-        classes = list(self.pipeline.named_steps["classifier"].classes_)
-        return [classes.index(label) for label in LABELS]
+        return label_columns(self.pipeline.named_steps["classifier"].classes_)
 
     @cached_property
     def _explained_features(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -229,11 +229,16 @@ def check_trainable(frame: pd.DataFrame, folds: int = CV_FOLDS) -> None:
         )
 
 
+def label_columns(classes) -> list[int]:
+    """Where each of LABELS sits among a classifier's classes."""
+    classes = list(classes)
+    return [classes.index(label) for label in LABELS]
+
+
 def decision_scores(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
     """The classifier's per-label decision scores, columns in LABELS order."""
     scores = pipeline.decision_function(frame[["title", "description"]])
-    order = [list(pipeline.classes_).index(label) for label in LABELS]
-    return np.asarray(scores)[:, order]
+    return np.asarray(scores)[:, label_columns(pipeline.classes_)]
 
 
 def fold_scores(frame: pd.DataFrame, train_index, test_index, config: ModelConfig):

@@ -18,7 +18,7 @@ from jobclass.analysis import Analysis
 from jobclass.atomic import atomic_path
 from jobclass.errors import InputError
 from jobclass.labels import DISPLAY_NAMES, LABELS
-from jobclass.sections import NeedReader
+from jobclass.sections import split_sections
 
 # Background colour per taxonomy category (the border shows the need).
 CATEGORY_COLOURS = {
@@ -122,7 +122,7 @@ def highlighted(text: str, start: int, end: int, spans: list[tuple[int, int, obj
 def posting_html(text: str, analysis: Analysis) -> str:
     """The posting text split into its detected sections, skills highlighted."""
     spans = sorted((start, end, skill) for skill in analysis.skills.skills for start, end in skill.spans)
-    sections = NeedReader.of(text).sections or ()
+    sections = split_sections(text)
     stretches = [(s.start, s.end, s.kind) for s in sections] or [(0, len(text), "other")]
     parts = []
     for start, end, kind in stretches:

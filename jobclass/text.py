@@ -124,9 +124,10 @@ def read_posting(path: str | Path, title: str | None = None) -> Posting:
     if path.is_dir():
         raise InputError(f"{source}: is a directory, not a posting file")
     try:
-        if path.stat().st_size > 4 * MAX_POSTING_CHARS + 4096:  # bytes: up to 4 per character in UTF-8
+        size = path.stat().st_size
+        if size > 4 * MAX_POSTING_CHARS + 4096:  # bytes: up to 4 per character in UTF-8
             raise InputError(
-                f"{source}: {path.stat().st_size:,} bytes is too large for a posting "
+                f"{source}: {size:,} bytes is too large for a posting "
                 f"(limit {MAX_POSTING_CHARS:,} characters)"
             )
         data = path.read_bytes()

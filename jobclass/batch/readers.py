@@ -205,8 +205,9 @@ class BatchInput:
         self.total = len(files)
         for number, path in enumerate(files, 1):
             try:
-                if path.stat().st_size > 4 * self.max_chars + 4096:  # too long whatever its encoding
-                    raise InputError(f"{path}: file of {path.stat().st_size:,} bytes, over --max-chars")
+                size = path.stat().st_size
+                if size > 4 * self.max_chars + 4096:  # too long whatever its encoding
+                    raise InputError(f"{path}: file of {size:,} bytes, over --max-chars")
                 text = decode_posting(path.read_bytes(), str(path))
             except (InputError, OSError) as err:
                 yield InputRow(number, path.name, error=str(err).replace(f"{path}: ", ""))
