@@ -109,6 +109,16 @@ def test_keep_formulas_writes_cells_unchanged(tmp_path, small_model):
     assert [row["id"] for row in rows] == FORMULA_IDS
 
 
+def test_html_without_text_is_an_empty_row_in_batch(tmp_path, small_model):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "e", "text": "<div><p> </p><br></div>"}) + "\n", encoding="utf-8")
+    output = tmp_path / "out.csv"
+    result = run("batch", source, "-o", output, "--model", small_model, "--jobs", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    [error] = [json.loads(line) for line in (tmp_path / "out.csv.errors.jsonl").open()]
+    assert error["reason"] == "empty text (column 'text')"
+
+
 def test_batch_strips_html_from_the_text_column(tmp_path, small_model):
     rows = batch_rows(
         tmp_path, small_model, [{"id": "h", "text": HTML_POSTING}], "--fields", "id,skills_mentioned"

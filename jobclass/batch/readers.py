@@ -90,11 +90,11 @@ def make_row(number: int, record: dict, columns: Columns, max_chars: int) -> Inp
         error = f"missing text (column {columns.text!r})"
     elif not isinstance(text, str):
         error = f"text is not a string but {type(text).__name__} (column {columns.text!r})"
-    elif not text.strip():
+    elif not (text := plain_text(text)).strip():  # HTML holding no text is empty too
         error = f"empty text (column {columns.text!r})"
     elif _UNDECODED.search(text):
         error = "undecodable bytes in the text (not UTF-8)"
-    elif len(text := plain_text(text)) > max_chars:
+    elif len(text) > max_chars:
         error = f"text over {max_chars:,} characters ({len(text):,})"
     elif title is not None and not isinstance(title, str):
         error = f"title is not a string but {type(title).__name__}"
