@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-$(MODEL): $(STAMP) data/labeled_postings.csv
+$(MODEL): $(STAMP) data/labeled_postings.csv data/calibration_postings.csv
 	$(BIN)/jobclass train --data data/labeled_postings.csv --model $(MODEL)
 
 run: $(MODEL)
@@ -31,13 +31,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check jobclass tests scripts bench
 	$(BIN)/ruff format --check jobclass tests scripts bench
 
-# Real postings from ../shared/realworld (evaluation only), with and without their titles.
+# Real postings from ../shared/realworld (evaluation only): labeled by their work (per set, content alone
+# and with titles), and labeled by their titles (dev.csv, with titles).
+GOLD := ../shared/realworld/dev_content_gold.csv
 DEV := ../shared/realworld/dev.csv
 evaluate: $(MODEL)
+	$(BIN)/jobclass evaluate --data $(GOLD) --no-title --group-by set --plot docs/gold_content_only.png
+	$(BIN)/jobclass evaluate --data $(GOLD) --group-by set --plot docs/gold_with_titles.png
 	$(BIN)/jobclass evaluate --data $(DEV) --plot docs/dev_with_titles.png
-	$(BIN)/jobclass evaluate --data $(DEV) --no-title --plot docs/dev_content_only.png
+	$(BIN)/python bench/profiles_dev.py
 
-# Model selection: candidate configurations by 5-fold CV on our corpus, checked on dev (docs/model_selection.md).
+# Model selection: candidate configurations trained, calibrated and scored on the dev gold (docs/model_selection.md).
 select: $(STAMP)
 	$(BIN)/python scripts/select_model.py
 

@@ -1,12 +1,13 @@
 """How the profiles, the title parser and the framing verdict behave on real postings.
 
-usage: python bench/profiles_dev.py [--data CSV] [--model PATH]
+usage: python bench/profiles_dev.py [--data CSV] [--set std] [--model PATH]
 
-On a labeled CSV (default ../shared/realworld/dev.csv, whose labels come from the titles): the title
-parser's agreement with the labels, the best-fitting profile alone as a content-only classifier
-(per-class table), and the distribution of framing verdicts per label. Also the time per posting of the
-posting pipeline (tokenizer, skills, profile phrases, fits) against spaCy's blank tokenizer alone,
-measured in the same run.
+On a CSV labeled by the work (default ../shared/realworld/dev_content_gold.csv, its `std` set): the
+title parser's agreement with the labels, the best-fitting profile alone as a content-only classifier
+(per-class table), the distribution of framing verdicts per label, and the framing agreement: a title
+naming the posting's role must be called consistent, any other title mismatch or leans toward the
+labeled role. Also the time per posting of the posting pipeline (tokenizer, skills, profile phrases,
+fits) against spaCy's blank tokenizer alone, measured in the same run.
 """
 
 from __future__ import annotations
@@ -27,15 +28,26 @@ from jobclass.reading import read_text
 from jobclass.render import metrics_text
 from jobclass.text import Posting
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "dev.csv"
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "dev_content_gold.csv"
+
+
+def framing_agrees(analysis, label: str) -> bool:
+    """Whether the verdict is right about a posting whose work is `label`."""
+    framing = analysis.framing
+    if analysis.title.role == label:
+        return framing.verdict == "consistent"
+    return framing.verdict != "consistent" and framing.role == label
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEV)
+    parser.add_argument("--data", type=Path, default=GOLD)
+    parser.add_argument("--set", default="std", help="Rows of this `set` only (none: all rows).")
     parser.add_argument("--model", type=Path, default=None)
     args = parser.parse_args()
     frame = load_labeled(args.data)
+    if "set" in frame and args.set != "none":
+        frame = frame[frame["set"] == args.set].reset_index(drop=True)
     texts = frame["description"].tolist()
 
     blank = spacy.blank("en")
@@ -68,6 +80,8 @@ def main() -> None:
         total = sum(verdicts.values())
         shown = ", ".join(f"{verdict} {n}" for verdict, n in verdicts.most_common())
         print(f"  {label:<15} n={total:<5} {shown}")
+    agreed = sum(framing_agrees(a, label) for a, label in zip(analyses, frame["label"], strict=True))
+    print(f"\nframing agreement with the labels: {agreed}/{len(frame)} ({agreed / len(frame):.3f})")
 
 
 if __name__ == "__main__":

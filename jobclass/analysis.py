@@ -44,6 +44,7 @@ class Analysis:
             "title": self.prediction.title,
             "title_role": self.title.to_dict(),
             "content_label": self.content_prediction.label,
+            "out_of_scope": self.prediction.out_of_scope,
             "profiles": [fit.to_dict() for fit in self.fits],
             "framing": self.framing.to_dict(),
         }
@@ -60,7 +61,7 @@ def analyse(
     postings = list(postings)
     profiles = load_profiles(profiles_path, taxonomy_path)
     readings = [read_text(posting.text, taxonomy_path, profiles_path) for posting in postings]
-    predictions, content = model.predict_with_and_without_titles(postings)
+    predictions, content = model.predict_with_and_without_titles(postings, profiles)
     analyses = []
     for posting, reading, prediction, content_prediction in zip(
         postings, readings, predictions, content, strict=True

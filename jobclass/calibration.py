@@ -1,7 +1,11 @@
-"""Calibrated probabilities: temperature scaling, expected calibration error, and the review threshold.
+"""Calibrated probabilities: temperature scaling, evidence shrinkage, expected calibration error, and
+the review and out-of-scope thresholds.
 
-The classifier's raw scores are turned into probabilities by a softmax at a temperature fitted on
-out-of-fold CV scores, one temperature for postings with a title and one for content alone.
+The classifier's raw scores are turned into probabilities by a softmax at a temperature, one for
+postings with a title and one for content alone, and pulled toward uniform where a posting holds few
+terms the model knows. All of it is fitted on postings the model never saw that are as hard as real
+ones (`data/calibration_postings.csv`), not on cross-validation over the training corpus: that corpus
+is written clearly enough to be separable, and CV on it would make every probability near 1.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ ECE_BINS = 10
 # Predictions at or above the review threshold were right this often in CV; the rest are flagged for review.
 REVIEW_TARGET_ACCURACY = 0.95
 THRESHOLD_GRID = np.round(np.arange(0.30, 1.0, 0.01), 2)
+# Postings flagged out of scope in CV must be out of scope at least this often.
+SCOPE_MIN_PRECISION = 0.8
 
 
 def softmax(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -106,52 +112,135 @@ def review_threshold(confidence, correct, target_accuracy: float = REVIEW_TARGET
     return float(THRESHOLD_GRID[-1])
 
 
+def evidence_weight(evidence, prior: float) -> np.ndarray:
+    """How far to trust the classifier for postings with `evidence` known terms: n / (n + prior)."""
+    evidence = np.asarray(evidence, dtype=float)
+    if prior <= 0:
+        return np.ones_like(evidence)
+    return evidence / (evidence + prior)
+
+
+def shrunk_probabilities(scores, temperature: float, evidence, prior: float) -> np.ndarray:
+    """softmax(scores / T), pulled toward the uniform distribution where a posting has little evidence
+    (few terms the model knows): a text of two words cannot be known at 0.99."""
+    weight = evidence_weight(evidence, prior)[:, None]
+    probabilities = softmax(scores, temperature)
+    return weight * probabilities + (1 - weight) / probabilities.shape[1]
+
+
+def fit_evidence_prior(scores, evidence, true_index, temperature: float) -> float:
+    """The prior count (between 0 and 200 terms) that minimises the log loss of the shrunk probabilities
+    of short fragments whose true labels are known."""
+    rows = np.arange(len(true_index))
+
+    def loss(prior):
+        probabilities = shrunk_probabilities(scores, temperature, evidence, prior)
+        return float(-np.log(probabilities[rows, true_index] + 1e-12).mean())
+
+    return float(minimize_scalar(loss, bounds=(0.0, 200.0), method="bounded").x)
+
+
+def scope_threshold(scope_scores, out_of_scope, min_precision: float = SCOPE_MIN_PRECISION) -> float:
+    """The lowest out-of-scope score at which the postings at or above it are out of scope at least
+    `min_precision` of the time: the most recall that precision allows. Infinite (never flag) when no
+    threshold gets there."""
+    scope_scores = np.asarray(scope_scores, dtype=float)
+    out_of_scope = np.asarray(out_of_scope, dtype=bool)
+    for threshold in np.sort(np.unique(scope_scores)):
+        flagged = scope_scores >= threshold
+        if out_of_scope[flagged].mean() >= min_precision:
+            return float(threshold)
+    return float("inf")
+
+
+def with_title_evidence(probabilities, title_index, weight: float) -> np.ndarray:
+    """Content probabilities updated by what the title says (Bayes' rule): the role a title names is
+    `weight` times as likely to be the work as the others; a title naming no role (index -1) changes
+    nothing."""
+    probabilities = np.array(probabilities, dtype=float)
+    title_index = np.asarray(title_index)
+    named = np.flatnonzero(title_index >= 0)
+    probabilities[named, title_index[named]] *= weight
+    return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+
+def fit_title_weight(probabilities, title_index, true_index) -> float:
+    """The title weight (between 1 and 1000) that minimises the log loss of the title-updated
+    probabilities of postings whose titles name a role (1 when none does)."""
+    named = np.asarray(title_index) >= 0
+    if not named.any():
+        return 1.0
+    rows = np.flatnonzero(named)
+    truth = np.asarray(true_index)[rows]
+
+    def loss(log_weight):
+        updated = with_title_evidence(
+            np.asarray(probabilities)[rows], np.asarray(title_index)[rows], np.exp(log_weight)
+        )
+        return float(-np.log(updated[np.arange(len(rows)), truth] + 1e-12).mean())
+
+    return float(np.exp(minimize_scalar(loss, bounds=(0.0, np.log(1000.0)), method="bounded").x))
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """Temperatures for titled and title-less postings, and the review threshold, as fitted on CV."""
+    """How decision scores become probabilities (temperature, evidence prior, title weight), and the
+    review and out-of-scope thresholds."""
 
-    titled_temperature: float = 1.0
-    untitled_temperature: float = 1.0
+    temperature: float = 1.0
+    evidence_prior: float = 0.0
+    title_weight: float = 1.0
     review_threshold: float = 0.0
     target_accuracy: float = REVIEW_TARGET_ACCURACY
+    scope_threshold: float = float("inf")
 
-    def temperature(self, has_title: bool) -> float:
-        return self.titled_temperature if has_title else self.untitled_temperature
+    def content_probabilities(self, scores, evidence) -> np.ndarray:
+        """Probabilities of each label from the content's decision scores (columns in LABELS order)."""
+        return shrunk_probabilities(scores, self.temperature, evidence, self.evidence_prior)
 
     def to_dict(self) -> dict:
         return {
             "method": "temperature",
-            "titled_temperature": round(self.titled_temperature, 6),
-            "untitled_temperature": round(self.untitled_temperature, 6),
+            "temperature": round(self.temperature, 6),
+            "evidence_prior": round(self.evidence_prior, 4),
+            "title_weight": round(self.title_weight, 4),
             "review_threshold": self.review_threshold,
             "review_target_accuracy": self.target_accuracy,
+            "scope_threshold": None if np.isinf(self.scope_threshold) else round(self.scope_threshold, 6),
         }
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Calibration:
-        """From a manifest's `calibration` entry; a model trained without CV has none (no review band)."""
+        """From a manifest's `calibration` entry; a model trained without one has none (no review band)."""
         if not data:
             return cls()
+        scope = data["scope_threshold"]
         return cls(
-            titled_temperature=float(data["titled_temperature"]),
-            untitled_temperature=float(data["untitled_temperature"]),
+            temperature=float(data["temperature"]),
+            evidence_prior=float(data["evidence_prior"]),
+            title_weight=float(data["title_weight"]),
             review_threshold=float(data["review_threshold"]),
             target_accuracy=float(data["review_target_accuracy"]),
+            scope_threshold=float("inf") if scope is None else float(scope),
         )
 
 
-def calibrate(
-    titled_scores, untitled_scores, true_index, target_accuracy: float = REVIEW_TARGET_ACCURACY
-) -> Calibration:
-    """Fit both temperatures on out-of-fold scores and choose the review threshold on the content-only
-    ones (the harder case: a threshold that makes those reliable also covers titled postings)."""
-    titled_temperature = fit_temperature(titled_scores, true_index)
-    untitled_temperature = fit_temperature(untitled_scores, true_index)
-    probabilities = softmax(untitled_scores, untitled_temperature)
-    correct = probabilities.argmax(axis=1) == np.asarray(true_index)
+def calibrate(held_out, target_accuracy: float = REVIEW_TARGET_ACCURACY) -> Calibration:
+    """Fit the calibration on a model's scores of labeled postings it was not trained on
+    (`model.HeldOutScores`): the temperature, the evidence prior on the fragments, the title weight,
+    the review threshold on the content-only predictions (the harder case: a threshold that makes those
+    reliable also covers titled postings) and the out-of-scope threshold."""
+    temperature = fit_temperature(held_out.scores, held_out.true_index)
+    prior = fit_evidence_prior(
+        held_out.fragment_scores, held_out.fragment_evidence, held_out.true_index, temperature
+    )
+    probabilities = shrunk_probabilities(held_out.scores, temperature, held_out.evidence, prior)
+    correct = probabilities.argmax(axis=1) == np.asarray(held_out.true_index)
     return Calibration(
-        titled_temperature=titled_temperature,
-        untitled_temperature=untitled_temperature,
+        temperature=temperature,
+        evidence_prior=prior,
+        title_weight=fit_title_weight(probabilities, held_out.title_index, held_out.true_index),
         review_threshold=review_threshold(probabilities.max(axis=1), correct, target_accuracy),
         target_accuracy=target_accuracy,
+        scope_threshold=scope_threshold(held_out.scope_scores, held_out.out_of_scope),
     )

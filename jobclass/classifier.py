@@ -11,7 +11,6 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
 from jobclass.calibration import (
     Calibration,
@@ -19,48 +18,51 @@ from jobclass.calibration import (
     calibrate,
     expected_calibration_error,
     reliability_bins,
-    softmax,
+    with_title_evidence,
 )
 from jobclass.corpus import file_sha256, load_labeled, without_duplicates
-from jobclass.errors import ModelError
+from jobclass.errors import DataError, ModelError
 from jobclass.labels import LABELS
 from jobclass.model import (
     CV_FOLDS,
     DEFAULT_CONFIG,
-    WORD_BLOCKS,
     CrossValidation,
     Metrics,
     ModelConfig,
-    as_model_input,
+    RoleModel,
     check_trainable,
     fit_and_cross_validate,
+    held_out_scores,
     label_columns,
     score,
-    title_columns_dropped,
 )
 from jobclass.persist import environment_versions, load_verified, read_manifest, save_model
-from jobclass.profiles import DEFAULT_PROFILES
+from jobclass.profiles import DEFAULT_PROFILES, Profiles, load_profiles
 from jobclass.taxonomy import DEFAULT_TAXONOMY
 from jobclass.text import Posting
+from jobclass.titles import read_title
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = PROJECT_ROOT / "data" / "labeled_postings.csv"
+DEFAULT_CALIBRATION_DATA = PROJECT_ROOT / "data" / "calibration_postings.csv"
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "jobclass.joblib"
 TOP_TERMS = 6
+# A runner-up this probable makes the posting a hybrid: it is reported as the secondary role.
+SECONDARY_MIN = 0.25
+HYBRID_MIN = 0.75
 
 
 @dataclass(frozen=True)
 class TermWeight:
-    """A word or phrase of the posting and how much it pushed the prediction toward the label."""
+    """A word or phrase of the posting's text and how much it pushed the prediction toward the label."""
 
     term: str
-    where: str  # "title" or "text"
     weight: float
 
     def to_dict(self) -> dict:
-        return {"term": self.term, "where": self.where, "weight": round(self.weight, 4)}
+        return {"term": self.term, "weight": round(self.weight, 4)}
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,19 @@ class Prediction:
     source: str = "<text>"
     review: bool = False
     counter_terms: tuple[TermWeight, ...] = ()  # the terms that pulled away from the label (negative weights)
+    out_of_scope: bool = False  # the work reads as none of the four roles; `label` is the nearest
 
     @property
     def confidence(self) -> float:
         return self.probabilities[self.label]
+
+    @property
+    def secondary(self) -> str | None:
+        """The second role of a posting that sits between two: the runner-up, when it has at least
+        SECONDARY_MIN and the two together at least HYBRID_MIN (not a posting that is unsure of all four)."""
+        best, runner_up = sorted(self.probabilities, key=self.probabilities.get)[:-3:-1]
+        pair = self.probabilities[best] + self.probabilities[runner_up]
+        return runner_up if self.probabilities[runner_up] >= SECONDARY_MIN and pair >= HYBRID_MIN else None
 
     def to_dict(self) -> dict:
         return {
@@ -88,15 +99,37 @@ class Prediction:
             "confidence": round(self.confidence, 4),
             "probabilities": {label: round(p, 4) for label, p in self.probabilities.items()},
             "review": self.review,
+            "secondary": self.secondary
+            and {"label": self.secondary, "probability": round(self.probabilities[self.secondary], 4)},
+            "out_of_scope": self.out_of_scope,
             "top_terms": [term.to_dict() for term in self.top_terms],
             "counter_terms": [term.to_dict() for term in self.counter_terms],
         }
 
 
 @dataclass(frozen=True)
+class ScopeFigures:
+    """How the out-of-scope flag did against postings marked out of scope."""
+
+    marked: int
+    flagged: int
+    precision: float | None
+    recall: float | None
+
+    def to_dict(self) -> dict:
+        return {
+            "marked": self.marked,
+            "flagged": self.flagged,
+            "precision": rounded(self.precision),
+            "recall": rounded(self.recall),
+        }
+
+
+@dataclass(frozen=True)
 class Evaluation:
-    """Metrics on labeled data, the expected calibration error with its reliability bins, and how the
-    review band split the predictions (accuracy of the flagged and the unflagged ones)."""
+    """Metrics on labeled data, the expected calibration error with its reliability bins, how the
+    review band split the predictions (accuracy of the flagged and the unflagged ones), how often the
+    true label was among the top two, and the out-of-scope flag's precision and recall."""
 
     metrics: Metrics
     ece: float
@@ -105,14 +138,14 @@ class Evaluation:
     flagged: int
     flagged_accuracy: float | None
     unflagged_accuracy: float | None
+    top2: float = 0.0
+    scope: ScopeFigures | None = None
 
     def to_dict(self) -> dict:
-        def rounded(value):
-            return None if value is None else round(value, 4)
-
         return {
             **self.metrics.to_dict(),
             "ece": round(self.ece, 4),
+            "top2": round(self.top2, 4),
             "reliability": [b.to_dict() for b in self.reliability],
             "review": {
                 "threshold": self.review_threshold,
@@ -120,7 +153,50 @@ class Evaluation:
                 "flagged_accuracy": rounded(self.flagged_accuracy),
                 "unflagged_accuracy": rounded(self.unflagged_accuracy),
             },
+            "out_of_scope": self.scope.to_dict() if self.scope else None,
         }
+
+
+def rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def share(mask: np.ndarray, of: np.ndarray) -> float | None:
+    """The share of `of` rows that are also `mask` rows (None when there are no `of` rows)."""
+    return float(mask[of].mean()) if of.any() else None
+
+
+def evaluation_of(
+    truth: np.ndarray,
+    probabilities: np.ndarray,
+    flagged_out: np.ndarray,
+    marked_out: np.ndarray,
+    review_threshold: float,
+) -> Evaluation:
+    """The figures of one set of predictions (probabilities in LABELS order) against the true labels and
+    out-of-scope marks."""
+    predicted = np.array(LABELS)[probabilities.argmax(axis=1)]
+    confidence = probabilities.max(axis=1)
+    correct = predicted == truth
+    flagged = confidence < review_threshold
+    top_two = np.argsort(-probabilities, axis=1)[:, :2]
+    truth_index = np.array([LABELS.index(label) for label in truth])
+    return Evaluation(
+        metrics=score(truth, predicted),
+        ece=expected_calibration_error(confidence, correct),
+        reliability=tuple(reliability_bins(confidence, correct)),
+        review_threshold=review_threshold,
+        flagged=int(flagged.sum()),
+        flagged_accuracy=share(correct, flagged),
+        unflagged_accuracy=share(correct, ~flagged),
+        top2=float((top_two == truth_index[:, None]).any(axis=1).mean()),
+        scope=ScopeFigures(
+            int(marked_out.sum()),
+            int(flagged_out.sum()),
+            share(marked_out, flagged_out),
+            share(flagged_out, marked_out),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -136,117 +212,127 @@ class TrainingResult:
 class Classifier:
     """A loaded, verified model. `predict(text, title=None)` classifies one posting."""
 
-    def __init__(self, pipeline, manifest: dict):
-        self.pipeline = pipeline
+    def __init__(self, model: RoleModel, manifest: dict):
+        self.model = model
+        self.pipeline = model.pipeline
         self.manifest = manifest
         self.calibration = Calibration.from_dict(manifest.get("calibration"))
 
     @cached_property
-    def _label_columns(self) -> list[int]:
-        return label_columns(self.pipeline.named_steps["classifier"].classes_)
-
-    @cached_property
-    def _explained_features(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Indices, display terms and places of the word features, and the per-label relative weights."""
-        names = self.pipeline.named_steps["features"].get_feature_names_out()
-        blocks = np.array([name.split("__", 1)[0] for name in names])
-        keep = np.flatnonzero(np.isin(blocks, WORD_BLOCKS))
-        terms = np.array([names[i].split("__", 1)[1] for i in keep])
-        places = np.where(blocks[keep] == "title_words", "title", "text")
-        coef = self.pipeline.named_steps["classifier"].coef_
+    def _explained_features(self) -> tuple[np.ndarray, np.ndarray]:
+        """The display terms of the word features, and each label's relative weight for them."""
+        names = self.pipeline.named_steps["features"].get_feature_names_out()[self.model.word_columns]
+        terms = np.array([name.split("__", 1)[1] for name in names])
+        classifier = self.pipeline.named_steps["classifier"]
+        coef = classifier.coef_[label_columns(classifier.classes_)]
         # A term's pull toward a label is its weight there minus its mean weight over all labels.
-        relative = (coef - coef.mean(axis=0))[:, keep]
-        return keep, np.stack([terms, places]), relative
+        return terms, (coef - coef.mean(axis=0))[:, self.model.word_columns]
 
     def predict(self, text: str, title: str | None = None) -> Prediction:
         """Classify one posting's text (and title, when known)."""
         return self.predict_many([Posting(text=text, title=title)])[0]
 
-    def predict_many(self, postings: Iterable[Posting]) -> list[Prediction]:
-        """Classify several postings in one vectorised pass."""
-        postings = list(postings)
-        if not postings:
-            return []
-        frame = as_model_input([p.title for p in postings], [p.text for p in postings])
-        return self._predictions(self.pipeline.named_steps["features"].transform(frame), postings)
+    def predict_many(self, postings: Iterable[Posting], profiles: Profiles | None = None) -> list[Prediction]:
+        """Classify several postings in one vectorised pass, each with its title's evidence."""
+        return self.predict_with_and_without_titles(postings, profiles)[0]
 
     def predict_with_and_without_titles(
-        self, postings: Iterable[Posting]
+        self, postings: Iterable[Posting], profiles: Profiles | None = None
     ) -> tuple[list[Prediction], list[Prediction]]:
-        """Each posting classified with its title and with the title hidden; the text's features (the
-        costly part) are computed once for both."""
+        """Each posting classified with its title's evidence and on its content alone; the content is read
+        once for both. The title roles come from `profiles`' title rules (the bundled ones by default)."""
         postings = list(postings)
         if not postings:
             return [], []
-        frame = as_model_input([p.title for p in postings], [p.text for p in postings])
-        features = self.pipeline.named_steps["features"]
-        titled = sp.csr_matrix(features.transform(frame))
-        untitled = title_columns_dropped(features, titled)
+        features = self.model.features([p.text for p in postings])
+        content = self.calibration.content_probabilities(
+            self.model.role_scores(features), self.model.evidence(features)
+        )
+        titled = with_title_evidence(
+            content, self._title_index(postings, profiles), self.calibration.title_weight
+        )
+        out_of_scope = self.model.scope_scores(features) >= self.calibration.scope_threshold
         hidden = [Posting(p.text, None, p.source) for p in postings]
-        return self._predictions(titled, postings), self._predictions(untitled, hidden)
+        return (
+            self._predictions(features, titled, postings, out_of_scope),
+            self._predictions(features, content, hidden, out_of_scope),
+        )
 
-    def _probabilities(self, features, postings: list[Posting]) -> np.ndarray:
-        """Calibrated probabilities, columns in LABELS order: each posting's decision scores through a
-        softmax at the temperature for postings with or without a title."""
-        scores = np.asarray(self.pipeline.named_steps["classifier"].decision_function(features))
-        scores = scores[:, self._label_columns]
-        temperatures = np.array([self.calibration.temperature(bool(p.title)) for p in postings])
-        return softmax(scores / temperatures[:, None])
+    @staticmethod
+    def _title_index(postings: list[Posting], profiles: Profiles | None) -> np.ndarray:
+        """The LABELS index of the role each posting's title names, -1 where it names none."""
+        profiles = profiles or load_profiles()
+        roles = (read_title(p.title, profiles).role if p.title else None for p in postings)
+        return np.array([LABELS.index(role) if role else -1 for role in roles])
 
-    def _predictions(self, features, postings: list[Posting]) -> list[Prediction]:
-        probabilities = self._probabilities(features, postings)
-        keep, (terms, places), relative = self._explained_features
-        word_features = features[:, keep].tocsr()
+    def _predictions(
+        self, features, probabilities: np.ndarray, postings: list[Posting], out_of_scope: np.ndarray
+    ) -> list[Prediction]:
+        terms, relative = self._explained_features
+        word_features = features[:, self.model.word_columns].tocsr()
         predictions = []
         for row, posting in enumerate(postings):
             by_label = {label: float(probabilities[row, column]) for column, label in enumerate(LABELS)}
             best = max(by_label, key=by_label.get)
             start, end = word_features.indptr[row], word_features.indptr[row + 1]
             columns, values = word_features.indices[start:end], word_features.data[start:end]
-            pulls = values * relative[self._label_columns[LABELS.index(best)], columns]
+            pulls = values * relative[LABELS.index(best), columns]
             ranked = np.argsort(-pulls)
             # Only the few terms shown become objects: this runs for every posting of a batch.
             top = [i for i in ranked[:TOP_TERMS] if pulls[i] > 0]
             against = [i for i in ranked[::-1][:TOP_TERMS] if pulls[i] < 0]
             top, against = (
-                tuple(
-                    TermWeight(str(terms[columns[i]]), str(places[columns[i]]), float(pulls[i]))
-                    for i in chosen
-                )
+                tuple(TermWeight(str(terms[columns[i]]), float(pulls[i])) for i in chosen)
                 for chosen in (top, against)
             )
             review = by_label[best] < self.calibration.review_threshold
             predictions.append(
-                Prediction(best, by_label, top, posting.title, posting.source, review, against)
+                Prediction(
+                    best,
+                    by_label,
+                    top,
+                    posting.title,
+                    posting.source,
+                    review,
+                    against,
+                    bool(out_of_scope[row]),
+                )
             )
         return predictions
 
-    def evaluate(self, data: str | Path, use_title: bool = True) -> Evaluation:
-        """Score the model on a labeled CSV, with titles or on content alone: accuracy, calibration and
-        the review band."""
+    def evaluate(
+        self, data: str | Path, use_title: bool = True, group_by: str | None = None
+    ) -> dict[str, Evaluation]:
+        """Score the model on a labeled CSV, with titles or on content alone: accuracy, calibration, the
+        review band, top-2 and the out-of-scope flag; under "all", and per value of the `group_by` column."""
         frame = load_labeled(data)
-        titles = frame["title"].tolist() if use_title else [None] * len(frame)
+        if group_by is not None and group_by not in frame:
+            raise DataError(
+                f"{data}: no column {group_by!r} to group by; columns: {', '.join(frame.columns)}"
+            )
         postings = [
-            Posting(text=text, title=title) for text, title in zip(frame["description"], titles, strict=True)
+            Posting(text=text, title=title if use_title else None)
+            for text, title in zip(frame["description"], frame["title"], strict=True)
         ]
-        features = self.pipeline.named_steps["features"].transform(
-            as_model_input(titles, frame["description"].tolist())
-        )
-        probabilities = self._probabilities(features, postings)
-        predicted = np.array(LABELS)[probabilities.argmax(axis=1)]
+        titled, content = self.predict_with_and_without_titles(postings)
+        predictions = titled if use_title else content
+        probabilities = np.array([[p.probabilities[label] for label in LABELS] for p in predictions])
+        flagged_out = np.array([p.out_of_scope for p in predictions])
         truth = frame["label"].to_numpy()
-        confidence = probabilities.max(axis=1)
-        correct = predicted == truth
-        flagged = confidence < self.calibration.review_threshold
-        return Evaluation(
-            metrics=score(truth, predicted),
-            ece=expected_calibration_error(confidence, correct),
-            reliability=tuple(reliability_bins(confidence, correct)),
-            review_threshold=self.calibration.review_threshold,
-            flagged=int(flagged.sum()),
-            flagged_accuracy=float(correct[flagged].mean()) if flagged.any() else None,
-            unflagged_accuracy=float(correct[~flagged].mean()) if (~flagged).any() else None,
-        )
+        marked_out = (frame["scope"] == "out").to_numpy()
+        groups = {"all": np.ones(len(frame), dtype=bool)}
+        if group_by is not None:
+            groups |= {
+                str(value): (frame[group_by] == value).to_numpy()
+                for value in sorted(frame[group_by].unique())
+            }
+        threshold = self.calibration.review_threshold
+        return {
+            name: evaluation_of(
+                truth[rows], probabilities[rows], flagged_out[rows], marked_out[rows], threshold
+            )
+            for name, rows in groups.items()
+        }
 
 
 def train(
@@ -255,21 +341,32 @@ def train(
     config: ModelConfig = DEFAULT_CONFIG,
     cross_validation: bool = True,
     jobs: int = 1,
+    calibration_data: str | Path | None = DEFAULT_CALIBRATION_DATA,
 ) -> TrainingResult:
-    """Cross-validate on a labeled CSV, calibrate on the out-of-fold scores, fit on all of it, and save
-    the model with its manifest.
+    """Fit on a labeled CSV (with 5-fold CV figures, grouped by writing slice), calibrate on the labeled
+    postings of `calibration_data`, which training never sees, and save the model with its manifest.
 
-    `cross_validation=False` skips the 5-fold CV (about 5/6 of the time): the model then has no CV
-    figures, uncalibrated probabilities (temperature 1) and no review band. `jobs` processes share the
-    fits.
+    `cross_validation=False` skips the CV (about 5/6 of the time); `calibration_data=None` leaves the
+    probabilities uncalibrated (temperature 1), with no review band and no out-of-scope flag. `jobs`
+    processes share the fits.
     """
     frame, warnings = without_duplicates(load_labeled(data))
     counts = Counter(frame["label"])
     check_trainable(frame)
-    pipeline, cv = fit_and_cross_validate(frame, config, CV_FOLDS if cross_validation else None, jobs)
-    calibration = calibrate(cv.titled_scores, cv.untitled_scores, cv.true_index) if cv else None
+    model, cv = fit_and_cross_validate(frame, config, CV_FOLDS if cross_validation else None, jobs)
+    calibration, calibration_file = None, None
+    if calibration_data is not None:
+        held_out = load_labeled(calibration_data)
+        profiles = load_profiles()
+        title_roles = [read_title(title, profiles).role for title in held_out["title"]]
+        calibration = calibrate(held_out_scores(model, held_out, title_roles))
+        calibration_file = {
+            "file": Path(calibration_data).name,
+            "sha256": file_sha256(calibration_data),
+            "rows": len(held_out),
+        }
     manifest = save_model(
-        pipeline,
+        model,
         model_path,
         {
             "labels": list(LABELS),
@@ -278,7 +375,9 @@ def train(
                 "sha256": file_sha256(data),
                 "rows": len(frame),
                 "label_counts": {label: counts.get(label, 0) for label in LABELS},
+                "out_of_scope": int((frame["scope"] == "out").sum()),
             },
+            "calibration_data": calibration_file,
             "model": config.to_dict(),
             "calibration": calibration.to_dict() if calibration else None,
             "rule_files": rule_file_hashes(),
@@ -300,6 +399,8 @@ def default_model_staleness() -> str | None:
         return f"{DEFAULT_MODEL} was trained with other library versions"
     if manifest.get("training_data", {}).get("sha256") != file_sha256(DEFAULT_DATA):
         return f"{DEFAULT_DATA} has changed since {DEFAULT_MODEL} was trained"
+    if (manifest.get("calibration_data") or {}).get("sha256") != file_sha256(DEFAULT_CALIBRATION_DATA):
+        return f"{DEFAULT_CALIBRATION_DATA} has changed since {DEFAULT_MODEL} was trained"
     if manifest.get("rule_files") != rule_file_hashes():
         return f"the bundled taxonomy or profiles have changed since {DEFAULT_MODEL} was trained"
     return None
@@ -315,11 +416,15 @@ def ensure_default_model(notify: Callable[[str], None] = log.warning) -> Path:
     reason = default_model_staleness()
     if reason:
         notify(f"{reason}; training one from {DEFAULT_DATA} first")
-        train(DEFAULT_DATA, DEFAULT_MODEL, jobs=os.cpu_count() or 1)
+        train(
+            DEFAULT_DATA, DEFAULT_MODEL, jobs=os.cpu_count() or 1, calibration_data=DEFAULT_CALIBRATION_DATA
+        )
     return DEFAULT_MODEL
 
 
 def load_model(model_path: str | Path | None = None) -> Classifier:
     """Load a verified model; with no path, the default one, (re)trained from the bundled corpus if needed."""
-    pipeline, manifest = load_verified(ensure_default_model() if model_path is None else model_path)
-    return Classifier(pipeline, manifest)
+    model, manifest = load_verified(ensure_default_model() if model_path is None else model_path)
+    if not isinstance(model, RoleModel):
+        raise ModelError(f"{model_path}: does not hold a jobclass model; retrain it with `jobclass train`")
+    return Classifier(model, manifest)

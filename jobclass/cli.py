@@ -111,6 +111,19 @@ def cli(verbose: bool) -> None:
     show_default=True,
     help="Add the four role-profile fit scores of the text to the TF-IDF features.",
 )
+@click.option(
+    "--calibration-data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=classifier.DEFAULT_CALIBRATION_DATA,
+    show_default="data/calibration_postings.csv",
+    help="Labeled CSV, never trained on, that the probabilities, review band and out-of-scope flag are "
+    "calibrated on.",
+)
+@click.option(
+    "--no-calibration",
+    is_flag=True,
+    help="Leave the probabilities uncalibrated (no review band, no scope flag).",
+)
 @click.option("--no-cv", is_flag=True, help="Skip the 5-fold cross-validation (about 6x faster).")
 @click.option(
     "--jobs",
@@ -120,23 +133,43 @@ def cli(verbose: bool) -> None:
     help="Processes for the CV and final fits.",
 )
 @reported
-def train(data: Path, model_path: Path, profile_features: bool, no_cv: bool, jobs: int) -> None:
-    """Train the classifier, print 5-fold cross-validation figures, and save the model.
+def train(
+    data: Path,
+    model_path: Path,
+    profile_features: bool,
+    calibration_data: Path,
+    no_calibration: bool,
+    no_cv: bool,
+    jobs: int,
+) -> None:
+    """Train the classifier, print 5-fold cross-validation figures (grouped by writing slice), calibrate
+    it on postings it never saw, and save the model.
 
     Example:
 
         jobclass train --data data/labeled_postings.csv --model models/jobclass.joblib
     """
     config = replace(DEFAULT_CONFIG, profile_features=profile_features)
-    result = classifier.train(data, model_path, config=config, cross_validation=not no_cv, jobs=jobs)
+    result = classifier.train(
+        data,
+        model_path,
+        config=config,
+        cross_validation=not no_cv,
+        jobs=jobs,
+        calibration_data=None if no_calibration else calibration_data,
+    )
     for warning in result.warnings:
         click.echo(f"warning: {shown(data)}: {warning}", err=True)
     click.echo(f"trained on {result.rows} postings from {shown(data)} ({config.describe()})")
     if result.cv:
         click.echo(cross_validation_text(result.cv))
-        click.echo("\n" + calibration_text(Calibration.from_dict(result.manifest["calibration"])))
     else:
-        click.echo("cross-validation skipped (--no-cv): probabilities uncalibrated, no review band")
+        click.echo("cross-validation skipped (--no-cv)")
+    if result.manifest["calibration"]:
+        where = shown(calibration_data)
+        click.echo(f"\n{calibration_text(Calibration.from_dict(result.manifest['calibration']), where)}")
+    else:
+        click.echo("calibration skipped (--no-calibration): probabilities uncalibrated, no review band")
     click.echo(f"\nsaved {shown(result.model_path)} (manifest {manifest_path(result.model_path).name})")
 
 
@@ -526,27 +559,43 @@ def batch(
     default=None,
     help="Also draw the confusion matrix and a reliability diagram into this PNG (needs jobclass[plot]).",
 )
+@click.option(
+    "--group-by",
+    default=None,
+    metavar="COLUMN",
+    help="Also score each group of rows sharing a value of COLUMN (e.g. set).",
+)
 @model_option
 @reported
 def evaluate(
-    data: Path, no_title: bool, as_json: bool, plot_path: Path | None, model_path: Path | None
+    data: Path,
+    no_title: bool,
+    as_json: bool,
+    plot_path: Path | None,
+    group_by: str | None,
+    model_path: Path | None,
 ) -> None:
     """Score the model on a labeled CSV: per-class precision/recall/F1, macro-F1, confusion matrix,
-    expected calibration error with reliability bins, and how the review band splits the predictions.
+    expected calibration error with reliability bins, top-2 accuracy, how the review band splits the
+    predictions, and the out-of-scope flag against rows marked out of scope (a `scope` column of in/out,
+    or `clarity` = other).
 
     Example:
 
-        jobclass evaluate --data ../shared/realworld/dev.csv --no-title --plot dev.png
+        jobclass evaluate --data ../shared/realworld/dev_content_gold.csv --no-title --group-by set
     """
-    evaluation = resolve_model(model_path).evaluate(data, use_title=not no_title)
+    evaluations = resolve_model(model_path).evaluate(data, use_title=not no_title, group_by=group_by)
     heading = f"{data} ({'content only' if no_title else 'with titles'})"
     if as_json:
-        click.echo(json.dumps(evaluation.to_dict()))
+        whole = evaluations["all"].to_dict()
+        groups = {name: e.to_dict() for name, e in evaluations.items() if name != "all"}
+        click.echo(json.dumps(whole | ({"groups": groups} if group_by else {})))
     else:
-        click.echo(heading)
-        click.echo(evaluation_text(evaluation))
+        for name, evaluation in evaluations.items():
+            click.echo(("" if name == "all" else f"\n{group_by} = {name}: ") + heading)
+            click.echo(evaluation_text(evaluation))
     if plot_path:
-        plot_evaluation(evaluation, plot_path, heading)
+        plot_evaluation(evaluations["all"], plot_path, heading)
         click.echo(f"plot written to {shown(plot_path)}", err=True)
 
 

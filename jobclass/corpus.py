@@ -14,6 +14,11 @@ from jobclass.errors import DataError
 from jobclass.labels import LABELS
 
 REQUIRED_COLUMNS = ("title", "description", "label")
+# Optional columns and their defaults: `scope` is "out" for a posting whose work is none of the four roles
+# (its label is then the nearest one); `slice` names the writing brief a posting came from (empty: unknown),
+# so cross-validation can keep one style on one side of each split.
+OPTIONAL_COLUMNS = {"scope": "in", "slice": ""}
+SCOPES = ("in", "out")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[•·▪-]\s+")
 # Headings and bullet fragments ("Requirements:", "Python") are shorter than this: not counted as sentences.
 MIN_SENTENCE_WORDS = 5
@@ -29,9 +34,10 @@ def file_sha256(path: str | Path) -> str:
 
 
 def load_labeled(path: str | Path) -> pd.DataFrame:
-    """Read a labeled CSV and check it: the needed columns, known labels, no empty descriptions.
+    """Read a labeled CSV and check it: the needed columns, known labels and scopes, no empty descriptions.
 
-    Returns a frame with `title`, `description` and `label` (titles may be empty strings).
+    Returns a frame with `title`, `description`, `label`, `scope` and `slice` (titles may be empty strings),
+    and any other columns the file has (an evaluation file's `set` or `clarity`).
     """
     path = Path(path)
     if not path.is_file():
@@ -47,7 +53,13 @@ def load_labeled(path: str | Path) -> pd.DataFrame:
     if missing:
         found = ", ".join(frame.columns) or "none"
         raise DataError(f"{path}: missing column(s) {', '.join(missing)}; columns found: {found}")
-    frame = frame[list(REQUIRED_COLUMNS)].copy()
+    frame = frame.copy()
+    if "scope" not in frame and "clarity" in frame:  # an evaluation file marks out-of-scope work so
+        frame["scope"] = (
+            frame["clarity"].str.strip().map(lambda clarity: "out" if clarity == "other" else "in")
+        )
+    for column, default in OPTIONAL_COLUMNS.items():
+        frame[column] = frame[column].str.strip().replace("", default) if column in frame else default
     frame["label"] = frame["label"].str.strip()
     unknown = frame.index[~frame["label"].isin(LABELS)]
     if len(unknown):
@@ -55,6 +67,12 @@ def load_labeled(path: str | Path) -> pd.DataFrame:
         raise DataError(
             f"{path}: unknown label {frame.at[first, 'label']!r} in data row {first + 1} "
             f"({len(unknown)} row(s) in all); labels are {', '.join(LABELS)}"
+        )
+    bad_scope = frame.index[~frame["scope"].isin(SCOPES)]
+    if len(bad_scope):
+        raise DataError(
+            f"{path}: unknown scope {frame.at[bad_scope[0], 'scope']!r} in data row {bad_scope[0] + 1}; "
+            f"scopes are {', '.join(SCOPES)}"
         )
     empty = frame.index[frame["description"].str.strip() == ""]
     if len(empty):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
@@ -23,9 +24,11 @@ from jobclass.labels import LABELS
 SEED = 0
 CV_FOLDS = 5
 PARALLEL_FROM_ROWS = 300
-# Feature blocks whose names are readable words; character n-grams are left out of explanations.
-WORD_BLOCKS = ("title_words", "text_words")
+# The feature block whose names are readable words; character n-grams are left out of explanations.
+WORD_BLOCK = "text_words"
 CLASSIFIERS = ("logistic", "linear_svm", "sgd")
+# Word counts of the short windows of calibration postings that the evidence prior is fitted on.
+FRAGMENT_WORDS = (3, 8, 20, 50)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class ModelConfig:
     classifier: str = "logistic"
     C: float = 100.0
     balanced: bool = True  # weight labels inversely to their counts
+    scope_C: float = 10.0  # the out-of-scope classifier's inverse regularisation
 
     def __post_init__(self):
         if self.classifier not in CLASSIFIERS:
@@ -55,6 +59,7 @@ class ModelConfig:
             "profile fits" if self.profile_features else None,
             "skills" if self.skill_features else None,
             f"{self.classifier} C={self.C:g}",
+            f"scope C={self.scope_C:g}",
             None if self.balanced else "unweighted",
         ]
         return ", ".join(part for part in parts if part)
@@ -81,10 +86,10 @@ def linear_classifier(config: ModelConfig):
 
 
 def build_pipeline(config: ModelConfig = DEFAULT_CONFIG) -> Pipeline:
-    """Word n-gram TF-IDF over title and description (optionally character n-grams, the four role-profile
-    fit scores and the skill indicators of the description), into a linear classifier."""
+    """Word n-gram TF-IDF over the description (optionally character n-grams, the four role-profile fit
+    scores and the skill indicators), into a linear classifier. The title is not a feature: it is
+    weighed afterwards as evidence of its own (`calibration.with_title_evidence`)."""
     blocks = [
-        ("title_words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), "title"),
         (
             "text_words",
             TfidfVectorizer(ngram_range=config.word_ngrams, min_df=2, max_df=0.8, sublinear_tf=True),
@@ -106,34 +111,57 @@ def build_pipeline(config: ModelConfig = DEFAULT_CONFIG) -> Pipeline:
     return Pipeline([("features", ColumnTransformer(blocks)), ("classifier", linear_classifier(config))])
 
 
-def as_model_input(titles: list[str | None], texts: list[str]) -> pd.DataFrame:
-    """The two-column frame the pipeline reads; a missing title becomes an empty string."""
-    return pd.DataFrame({"title": [title or "" for title in titles], "description": list(texts)})
+def as_model_input(texts: list[str]) -> pd.DataFrame:
+    """The frame the pipeline reads."""
+    return pd.DataFrame({"description": list(texts)})
 
 
-def title_columns_dropped(features: ColumnTransformer, matrix: sp.spmatrix) -> sp.csr_matrix:
-    """The feature rows as they would be without titles: the title blocks' columns set to zero, which is
-    what TF-IDF gives an empty title."""
-    keep = np.ones(matrix.shape[1])
-    for name, _, column in features.transformers_:
-        if column == "title":
-            keep[features.output_indices_[name]] = 0.0
-    return sp.csr_matrix(matrix) @ sp.diags(keep)
+@dataclass
+class RoleModel:
+    """What a model file holds: the role pipeline (features + four-label classifier) and the scope
+    classifier, which reads the same features and scores how likely the work is none of the four roles
+    (None when the training data had no out-of-scope postings)."""
+
+    pipeline: Pipeline
+    scope: LogisticRegression | None = None
+
+    def features(self, texts: list[str]) -> sp.csr_matrix:
+        return sp.csr_matrix(self.pipeline.named_steps["features"].transform(as_model_input(texts)))
+
+    def role_scores(self, features) -> np.ndarray:
+        """Per-label decision scores, columns in LABELS order."""
+        classifier = self.pipeline.named_steps["classifier"]
+        return np.asarray(classifier.decision_function(features))[:, label_columns(classifier.classes_)]
+
+    @cached_property
+    def word_columns(self) -> np.ndarray:
+        """The feature columns of the word n-grams."""
+        names = self.pipeline.named_steps["features"].get_feature_names_out()
+        return np.flatnonzero(np.char.startswith(names.astype(str), f"{WORD_BLOCK}__"))
+
+    def evidence(self, features) -> np.ndarray:
+        """How many distinct words and phrases the model knows each row holds."""
+        return np.asarray(sp.csr_matrix(features)[:, self.word_columns].getnnz(axis=1))
+
+    def scope_scores(self, features) -> np.ndarray:
+        """The out-of-scope decision score of each row (0 for every row when there is no scope classifier)."""
+        if self.scope is None:
+            return np.zeros(features.shape[0])
+        return np.asarray(self.scope.decision_function(features))
 
 
-def fit_pipeline(frame: pd.DataFrame, config: ModelConfig = DEFAULT_CONFIG) -> Pipeline:
-    """Fit a fresh pipeline on a labeled frame (`title`, `description`, `label`).
+def scope_classifier(C: float) -> LogisticRegression:
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=SEED)
 
-    The classifier sees every posting twice, with and without its title, so it also learns to read
-    content alone; the text is vectorised once for both.
-    """
+
+def fit_model(frame: pd.DataFrame, config: ModelConfig = DEFAULT_CONFIG) -> RoleModel:
+    """Fit a fresh model on a labeled frame (`description`, `label`, `scope`)."""
     pipeline = build_pipeline(config)
-    features = pipeline.named_steps["features"]
-    titled = sp.csr_matrix(features.fit_transform(frame[["title", "description"]]))
-    training = sp.vstack([titled, title_columns_dropped(features, titled)]).tocsr()
-    labels = np.concatenate([frame["label"].to_numpy()] * 2)
-    pipeline.named_steps["classifier"].fit(training, labels)
-    return pipeline
+    features = sp.csr_matrix(pipeline.named_steps["features"].fit_transform(frame[["description"]]))
+    pipeline.named_steps["classifier"].fit(features, frame["label"].to_numpy())
+    out = (frame["scope"] == "out").to_numpy()
+    scope = scope_classifier(config.scope_C).fit(features, out) if out.any() and not out.all() else None
+    return RoleModel(pipeline, scope)
 
 
 @dataclass(frozen=True)
@@ -196,24 +224,16 @@ def score(true_labels, predicted_labels) -> Metrics:
 
 @dataclass(frozen=True)
 class CrossValidation:
-    """Out-of-fold results of stratified k-fold CV, each held-out posting scored with and without its title.
+    """Out-of-fold results of k-fold CV grouped by writing slice: each held-out posting's decision
+    scores on its content (columns in LABELS order) and the metrics of their top labels."""
 
-    The decision scores (columns in LABELS order) are what the calibration is fitted on.
-    """
-
-    with_title: Metrics
-    without_title: Metrics
+    metrics: Metrics
     folds: int
-    titled_scores: np.ndarray
-    untitled_scores: np.ndarray
+    scores: np.ndarray
     true_index: np.ndarray
 
     def to_dict(self) -> dict:
-        return {
-            "folds": self.folds,
-            "with_title": self.with_title.to_dict(),
-            "without_title": self.without_title.to_dict(),
-        }
+        return {"folds": self.folds, "grouped_by": "slice", "content_only": self.metrics.to_dict()}
 
 
 def check_trainable(frame: pd.DataFrame, folds: int = CV_FOLDS) -> None:
@@ -235,17 +255,66 @@ def label_columns(classes) -> list[int]:
     return [classes.index(label) for label in LABELS]
 
 
-def decision_scores(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
-    """The classifier's per-label decision scores, columns in LABELS order."""
-    scores = pipeline.decision_function(frame[["title", "description"]])
-    return np.asarray(scores)[:, label_columns(pipeline.classes_)]
+def cv_groups(frame: pd.DataFrame) -> np.ndarray:
+    """The CV group of each posting: its writing slice, or the posting alone when the slice is unknown."""
+    return np.where(frame["slice"] != "", "slice:" + frame["slice"], "row:" + frame.index.astype(str))
 
 
-def fold_scores(frame: pd.DataFrame, train_index, test_index, config: ModelConfig):
-    """Fit on the training rows; decision scores of the held-out rows with and without their titles."""
-    pipeline = fit_pipeline(frame.iloc[train_index], config)
-    held_out = frame.iloc[test_index]
-    return decision_scores(pipeline, held_out), decision_scores(pipeline, held_out.assign(title=""))
+def cv_splits(frame: pd.DataFrame, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified k-fold splits that keep each writing slice on one side, so a style is never both
+    learned and tested (fixed seed)."""
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    return list(splitter.split(frame, frame["label"], groups=cv_groups(frame)))
+
+
+def fold_scores(frame: pd.DataFrame, train_index, test_index, config: ModelConfig) -> np.ndarray:
+    """Fit on the training rows; the held-out rows' role scores."""
+    model = fit_model(frame.iloc[train_index], config)
+    return model.role_scores(model.features(frame["description"].iloc[test_index].tolist()))
+
+
+def fragments(texts: list[str], seed: int = SEED) -> list[str]:
+    """A short random window of each text (FRAGMENT_WORDS lengths in turn): postings with little
+    evidence, on which the evidence prior is fitted."""
+    generator = np.random.default_rng(seed)
+    pieces = []
+    for number, text in enumerate(texts):
+        words = text.split()
+        length = FRAGMENT_WORDS[number % len(FRAGMENT_WORDS)]
+        start = int(generator.integers(0, max(1, len(words) - length + 1)))
+        pieces.append(" ".join(words[start : start + length]))
+    return pieces
+
+
+@dataclass(frozen=True)
+class HeldOutScores:
+    """What a fitted model says of labeled postings it never saw, and of a short fragment of each, with
+    the roles their titles name: what the calibration is fitted on."""
+
+    scores: np.ndarray
+    true_index: np.ndarray
+    evidence: np.ndarray
+    title_index: np.ndarray  # the LABELS index of the role each title names, -1 for none
+    scope_scores: np.ndarray
+    out_of_scope: np.ndarray  # bool per posting, as labeled
+    fragment_scores: np.ndarray
+    fragment_evidence: np.ndarray
+
+
+def held_out_scores(model: RoleModel, frame: pd.DataFrame, title_roles: list[str | None]) -> HeldOutScores:
+    """Score labeled postings the model was not trained on; `title_roles` are the roles their titles name."""
+    texts = frame["description"].tolist()
+    features, pieces = model.features(texts), model.features(fragments(texts))
+    return HeldOutScores(
+        scores=model.role_scores(features),
+        true_index=np.array([LABELS.index(label) for label in frame["label"]]),
+        evidence=model.evidence(features),
+        title_index=np.array([LABELS.index(role) if role else -1 for role in title_roles]),
+        scope_scores=model.scope_scores(features),
+        out_of_scope=(frame["scope"] == "out").to_numpy(),
+        fragment_scores=model.role_scores(pieces),
+        fragment_evidence=model.evidence(pieces),
+    )
 
 
 def fit_and_cross_validate(
@@ -253,42 +322,34 @@ def fit_and_cross_validate(
     config: ModelConfig = DEFAULT_CONFIG,
     folds: int | None = CV_FOLDS,
     jobs: int = 1,
-) -> tuple[Pipeline, CrossValidation | None]:
-    """The pipeline fitted on all rows and, unless `folds` is None, stratified k-fold CV (fixed seed) in
-    which each held-out fold is scored with and without its titles.
+) -> tuple[RoleModel, CrossValidation | None]:
+    """The model fitted on all rows and, unless `folds` is None, k-fold CV grouped by writing slice.
 
     The k + 1 fits run in `jobs` processes, except for fewer than PARALLEL_FROM_ROWS rows and for configs
     with rule-based features: those share one process so the readings of each text (the costly part)
     are computed once, not once per fit.
     """
+    frame = frame.reset_index(drop=True)
     if folds is not None:
         check_trainable(frame, folds)
-    splits = (
-        list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED).split(frame, frame["label"]))
-        if folds
-        else []
-    )
+    splits = cv_splits(frame, folds) if folds else []
     uses_readings = config.profile_features or config.skill_features
     # Starting worker processes costs seconds: worth it only for a corpus of some size.
     runner = Parallel(n_jobs=1 if uses_readings or len(frame) < PARALLEL_FROM_ROWS else jobs)
-    pipeline, *results = runner(
-        [delayed(fit_pipeline)(frame, config)]
+    model, *results = runner(
+        [delayed(fit_model)(frame, config)]
         + [delayed(fold_scores)(frame, train_index, test_index, config) for train_index, test_index in splits]
     )
     if not folds:
-        return pipeline, None
-    titled = np.zeros((len(frame), len(LABELS)))
-    untitled = np.zeros((len(frame), len(LABELS)))
-    for (_, test_index), (titled_scores, untitled_scores) in zip(splits, results, strict=True):
-        titled[test_index], untitled[test_index] = titled_scores, untitled_scores
+        return model, None
+    scores = np.zeros((len(frame), len(LABELS)))
+    for (_, test_index), fold in zip(splits, results, strict=True):
+        scores[test_index] = fold
     truth = frame["label"].to_numpy()
-    labels = np.array(LABELS)
     cv = CrossValidation(
-        with_title=score(truth, labels[titled.argmax(axis=1)]),
-        without_title=score(truth, labels[untitled.argmax(axis=1)]),
+        metrics=score(truth, np.array(LABELS)[scores.argmax(axis=1)]),
         folds=folds,
-        titled_scores=titled,
-        untitled_scores=untitled,
+        scores=scores,
         true_index=np.array([LABELS.index(label) for label in truth]),
     )
-    return pipeline, cv
+    return model, cv

@@ -14,7 +14,7 @@ from jobclass.corpus import file_sha256
 from jobclass.errors import ModelError
 
 # Bumped whenever the saved pipeline's structure changes, so old files are refused rather than misread.
-MODEL_FORMAT = 3  # 2: profile-fit features in the pipeline; 3: model config, calibration
+MODEL_FORMAT = 4  # 2: profile-fit features; 3: model config, calibration; 4: RoleModel with scope classifier
 RETRAIN_HINT = "retrain it with `jobclass train`"
 
 

@@ -14,17 +14,21 @@ from jobclass.profiles import Profile
 def prediction_text(prediction: Prediction) -> str:
     """A short block: source, title, label with confidence, all probabilities, the top terms."""
     probabilities = "  ".join(f"{label} {prediction.probabilities[label]:.3f}" for label in LABELS)
-    terms = ", ".join(
-        f"{term.term}{' (title)' if term.where == 'title' else ''}" for term in prediction.top_terms
-    )
+    terms = ", ".join(term.term for term in prediction.top_terms)
     lines = [
         f"{prediction.source}",
         f"  title:         {prediction.title or '(none)'}",
         f"  label:         {prediction.label} ({prediction.confidence:.3f})"
         + ("  review: yes, low confidence" if prediction.review else ""),
         f"  probabilities: {probabilities}",
-        f"  top terms:     {terms or '(none)'}",
     ]
+    if prediction.secondary:
+        lines.append(
+            f"  secondary:     {prediction.secondary} ({prediction.probabilities[prediction.secondary]:.3f})"
+        )
+    if prediction.out_of_scope:
+        lines.append(f"  out of scope:  yes, none of the four roles; {prediction.label} is the nearest")
+    lines.append(f"  top terms:     {terms or '(none)'}")
     return "\n".join(lines)
 
 
@@ -69,20 +73,23 @@ def metrics_text(metrics: Metrics) -> str:
 
 
 def cross_validation_text(cv: CrossValidation) -> str:
-    return (
-        f"stratified {cv.folds}-fold cross-validation, with titles:\n{metrics_text(cv.with_title)}\n\n"
-        f"stratified {cv.folds}-fold cross-validation, content only (titles hidden):\n"
-        f"{metrics_text(cv.without_title)}"
+    heading = f"{cv.folds}-fold cross-validation grouped by writing slice (content only):"
+    return f"{heading}\n{metrics_text(cv.metrics)}"
+
+
+def calibration_text(calibration: Calibration, source: str) -> str:
+    scope = (
+        "never (no threshold reached the precision asked)"
+        if calibration.scope_threshold == float("inf")
+        else f"scope score >= {calibration.scope_threshold:.3f}"
     )
-
-
-def calibration_text(calibration: Calibration) -> str:
     return (
-        "calibration (temperature scaling on the out-of-fold scores): "
-        f"titled T={calibration.titled_temperature:.3f}, "
-        f"content only T={calibration.untitled_temperature:.3f}\n"
+        f"calibration on {source}: temperature {calibration.temperature:.3f}, "
+        f"evidence prior {calibration.evidence_prior:.1f} terms, "
+        f"title weight {calibration.title_weight:.1f}\n"
         f"review band: top probability under {calibration.review_threshold:.2f} "
-        f"(content-only CV accuracy at or above it >= {calibration.target_accuracy:.2f})"
+        f"(content-only accuracy at or above it >= {calibration.target_accuracy:.2f} there)\n"
+        f"out of scope: {scope}"
     )
 
 
@@ -102,11 +109,18 @@ def evaluation_text(evaluation: Evaluation) -> str:
         return "n/a" if value is None else f"{value:.3f}"
 
     total = sum(b.count for b in evaluation.reliability)
+    lines.append(f"top-2 accuracy (true label among the two most probable): {evaluation.top2:.3f}")
     lines.append(
         f"review band (top probability < {evaluation.review_threshold:.2f}): {evaluation.flagged} of {total} "
         f"flagged; accuracy flagged {share(evaluation.flagged_accuracy)}, "
         f"not flagged {share(evaluation.unflagged_accuracy)}"
     )
+    if evaluation.scope:
+        scope = evaluation.scope
+        lines.append(
+            f"out of scope: {scope.flagged} flagged, {scope.marked} marked; "
+            f"precision {share(scope.precision)}, recall {share(scope.recall)}"
+        )
     return "\n".join(lines)
 
 
@@ -121,7 +135,8 @@ def framing_lines(analysis: Analysis) -> list[str]:
     lines = [
         f"  {'title role:':<15}{named}",
         f"  {'content only:':<15}{analysis.content_prediction.label} "
-        f"({analysis.content_prediction.confidence:.3f})",
+        f"({analysis.content_prediction.confidence:.3f})"
+        + ("  out of scope: none of the four roles" if analysis.prediction.out_of_scope else ""),
         f"  {'profile fit:':<15}{fits_line(analysis.fits)}",
         f"  {'framing:':<15}{analysis.framing.label}",
     ]

@@ -143,10 +143,7 @@ def bar(label: str, value: float, kind: str = "") -> str:
 
 
 def terms_list(terms) -> str:
-    items = "".join(
-        f'<li>{escape(t.term)} <span class="muted">({escape(t.where)}, {t.weight:+.3f})</span></li>'
-        for t in terms
-    )
+    items = "".join(f'<li>{escape(t.term)} <span class="muted">({t.weight:+.3f})</span></li>' for t in terms)
     return f"<ul>{items}</ul>" if items else '<p class="muted">none</p>'
 
 
@@ -175,6 +172,18 @@ def report_html(text: str, analysis: Analysis) -> str:
     review = (
         ' <span class="review" id="review-flag">review: low confidence</span>' if prediction.review else ""
     )
+    secondary = (
+        f'<p id="secondary">Also reads as: <b>{DISPLAY_NAMES[prediction.secondary]}</b> '
+        f"({prediction.probabilities[prediction.secondary]:.3f})</p>"
+        if prediction.secondary
+        else ""
+    )
+    scope = (
+        '<p id="out-of-scope" class="review">Out of scope: the work reads as none of the four roles; '
+        f"{DISPLAY_NAMES[prediction.label]} is the nearest.</p>"
+        if prediction.out_of_scope
+        else ""
+    )
     legend = "".join(
         f'<mark class="skill" style="{skill_style(category, "required")}">{escape(category)}</mark>'
         for category in CATEGORY_COLOURS
@@ -202,6 +211,7 @@ def report_html(text: str, analysis: Analysis) -> str:
 <p class="muted">{escape(prediction.source)}</p>
 <p id="label">Predicted role: <b>{DISPLAY_NAMES[prediction.label]}</b> ({prediction.confidence:.3f}){review}
 &nbsp; <span class="verdict {framing.verdict}" id="verdict">{escape(framing.label)}</span></p>
+{secondary}{scope}
 <p id="qualifications">Degree: {escape(degree)}{preferred} &middot; Years of experience: {years}</p>
 </header>
 <div class="grid">

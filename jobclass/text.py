@@ -22,6 +22,8 @@ _HTML_TAG = re.compile(
     r"script|style|font)\b[^<>]*>",
     re.IGNORECASE,
 )
+# A letter or a digit in any script: a text without one ("---- *** ----", zero-width spaces) has no words.
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 _BLOCK_TAGS = {"p", "div", "br", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
                "article", "header", "footer", "li"}  # fmt: skip
 
@@ -94,6 +96,12 @@ def plain_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def has_words(text: str) -> bool:
+    """Whether a text holds any letter or digit: punctuation, symbols and invisible characters alone
+    are not a posting."""
+    return _WORD_CHARACTER.search(text) is not None
+
+
 def split_title(text: str) -> tuple[str | None, str]:
     """Split a leading `Title: ...` line from the body; returns (title or None, body)."""
     match = TITLE_LINE.match(text)
@@ -108,8 +116,8 @@ def posting_from_text(text: str, source: str = "<text>", title: str | None = Non
     reduced to its text. Refuses an empty posting or one over MAX_POSTING_CHARS."""
     line_title, body = split_title(text)
     body = plain_text(body)
-    if not body.strip():
-        raise InputError(f"{source}: the posting is empty")
+    if not has_words(body):
+        raise InputError(f"{source}: the posting is empty (no words)")
     if len(body) > MAX_POSTING_CHARS:
         raise InputError(
             f"{source}: the posting is {len(body):,} characters, over the limit of {MAX_POSTING_CHARS:,}"

@@ -1,123 +1,115 @@
-"""Model selection: compare candidate model configurations by 5-fold CV on our corpus, check each on dev.
+"""Model selection: train each candidate configuration, calibrate it, and score it on real postings.
 
-usage: python scripts/select_model.py [--data CSV] [--dev CSV] [--out MARKDOWN]
+usage: python scripts/select_model.py [--data CSV] [--gold CSV] [--out MARKDOWN]
 
-The choice is made on CV content-only macro-F1 (with titles, every candidate is near 1.0 on our corpus);
-the dev columns are a check on real postings, not the criterion. Writes a Markdown table.
+Every candidate is cross-validated on our corpus (5 folds grouped by writing slice), trained on all of it,
+calibrated on data/calibration_postings.csv, and evaluated on ../shared/realworld/dev_content_gold.csv
+(real postings labeled by reading their work), per set (std, hard), on content alone and with titles.
+The choice is made ON THAT DEV GOLD: the mean content-only macro-F1 of std and hard, then the mean
+content-only ECE. Dev is then no longer an unseen test of the choice; the private held-out set is.
+Writes a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
-from jobclass.calibration import fit_temperature, mean_log_loss
+from jobclass.classifier import DEFAULT_CALIBRATION_DATA, load_model, train
 from jobclass.corpus import load_labeled
-from jobclass.labels import LABELS
-from jobclass.model import ModelConfig, decision_scores, fit_and_cross_validate, score
+from jobclass.model import ModelConfig
 from jobclass.reading import read_text
 
 ROOT = Path(__file__).resolve().parent.parent
-# Dev is scored in chunks smaller than the reading cache, so the rule-based readings of a chunk are
-# computed once and shared by every candidate.
-DEV_CHUNK = 1000
+GOLD = ROOT.parent / "shared" / "realworld" / "dev_content_gold.csv"
+SETS = ("std", "hard")
 
 CANDIDATES = [
+    ModelConfig(),
     ModelConfig(C=10.0),
-    ModelConfig(C=1.0),
-    ModelConfig(C=100.0),
-    ModelConfig(word_ngrams=(1, 1), C=10.0),
-    ModelConfig(word_ngrams=(1, 3), C=10.0),
-    ModelConfig(balanced=False, C=10.0),
-    ModelConfig(profile_features=True, C=10.0),
-    ModelConfig(skill_features=True, C=10.0),
-    ModelConfig(char_ngrams=True, C=10.0),
-    ModelConfig(classifier="linear_svm", C=0.3),
-    ModelConfig(classifier="linear_svm", C=1.0),
-    ModelConfig(classifier="sgd", C=10.0),
+    ModelConfig(C=1000.0),
+    ModelConfig(word_ngrams=(1, 1)),
+    ModelConfig(word_ngrams=(1, 3)),
+    ModelConfig(balanced=False),
+    ModelConfig(profile_features=True),
+    ModelConfig(skill_features=True),
+    ModelConfig(char_ngrams=True),
+    ModelConfig(classifier="sgd"),
+    ModelConfig(scope_C=1.0),
+    ModelConfig(scope_C=100.0),
 ]
 
 
-def eligible(config: ModelConfig) -> bool:
-    """Only models trained for log loss: the shipped probabilities must be calibrated, and a linear SVM's
-    margins are not probabilities to begin with."""
-    return config.classifier != "linear_svm"
-
-
-def dev_scores(pipelines, dev) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each pipeline's decision scores on dev, with titles and without."""
-    results = [([], []) for _ in pipelines]
-    for start in range(0, len(dev), DEV_CHUNK):
-        chunk = dev.iloc[start : start + DEV_CHUNK]
-        for pipeline, (titled, untitled) in zip(pipelines, results, strict=True):
-            titled.append(decision_scores(pipeline, chunk))
-            untitled.append(decision_scores(pipeline, chunk.assign(title="")))
-    return [(np.vstack(titled), np.vstack(untitled)) for titled, untitled in results]
+def candidate_row(config: ModelConfig, data: Path, gold: Path, folder: Path) -> dict:
+    """Train, calibrate and evaluate one candidate; its figures."""
+    path = folder / "candidate.joblib"
+    started = time.perf_counter()
+    result = train(data, path, config=config, calibration_data=DEFAULT_CALIBRATION_DATA)
+    seconds = time.perf_counter() - started
+    model = load_model(path)
+    content = model.evaluate(gold, use_title=False, group_by="set")
+    titled = model.evaluate(gold, use_title=True, group_by="set")
+    row = {"config": config, "cv": result.cv.metrics.macro_f1, "seconds": seconds}
+    for name in SETS:
+        row[f"{name} content"] = content[name].metrics.macro_f1
+        row[f"{name} title"] = titled[name].metrics.macro_f1
+        row[f"{name} ece"] = content[name].ece
+    scope = content["all"].scope
+    row["scope"] = f"{scope.precision or 0:.2f} / {scope.recall or 0:.2f}"
+    row["criterion"] = (
+        round(sum(row[f"{name} content"] for name in SETS) / len(SETS), 3),
+        -sum(row[f"{name} ece"] for name in SETS) / len(SETS),
+    )
+    return row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=ROOT / "data" / "labeled_postings.csv", type=Path)
-    parser.add_argument("--dev", default=ROOT.parent / "shared" / "realworld" / "dev.csv", type=Path)
+    parser.add_argument("--gold", default=GOLD, type=Path)
     parser.add_argument("--out", default=ROOT / "docs" / "model_selection.md", type=Path)
     args = parser.parse_args()
 
-    corpus, dev = load_labeled(args.data), load_labeled(args.dev)
+    corpus = load_labeled(args.data)
     started = time.perf_counter()
-    for text in corpus["description"]:
+    for text in corpus["description"]:  # cached: the candidates with rule-based features share them
         read_text(text)
     reading_seconds = time.perf_counter() - started
-    rows, pipelines = [], []
-    for config in CANDIDATES:
-        started = time.perf_counter()
-        pipeline, cv = fit_and_cross_validate(corpus, config)
-        pipelines.append(pipeline)
-        seconds = time.perf_counter() - started
-        untitled_loss = mean_log_loss(
-            cv.untitled_scores, cv.true_index, fit_temperature(cv.untitled_scores, cv.true_index)
-        )
-        rows.append([config, cv.with_title.macro_f1, cv.without_title.macro_f1, untitled_loss, seconds])
-        cv_figures = f"{cv.with_title.macro_f1:.3f} / {cv.without_title.macro_f1:.3f}"
-        print(f"{config.describe()}: CV {cv_figures}, {seconds:.0f} s", flush=True)
-
-    truth, labels = dev["label"].to_numpy(), np.array(LABELS)
-    for row, (titled, untitled) in zip(rows, dev_scores(pipelines, dev), strict=True):
-        row += [
-            score(truth, labels[titled.argmax(1)]).macro_f1,
-            score(truth, labels[untitled.argmax(1)]).macro_f1,
-        ]
-
-    best = max((row for row in rows if eligible(row[0])), key=lambda row: (round(row[2], 2), -row[3]))
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for config in CANDIDATES:
+            rows.append(candidate_row(config, args.data, args.gold, Path(folder)))
+            print(f"{config.describe()}: {rows[-1]['criterion']}", flush=True)
+    best = max(rows, key=lambda row: row["criterion"])
     lines = [
         "# Model selection",
         "",
-        f"Corpus: {args.data.name}, {len(corpus)} postings; 5-fold stratified CV (seed 0). Dev: "
-        f"{args.dev.name}, {len(dev)} real postings (a check, not the criterion). Macro-F1 throughout; "
-        "'fit s' is the CV plus the final fit in one process, with the rule-based readings of the corpus "
-        f"(profile fits, skills) computed beforehand: {reading_seconds:.0f} s once.",
+        f"Corpus: {args.data.name}, {len(corpus)} postings; CV: 5 folds grouped by writing slice (seed 0). "
+        f"Each candidate is trained on the whole corpus, calibrated on {DEFAULT_CALIBRATION_DATA.name} and "
+        f"scored on {args.gold.name} (real postings labeled by their work; std and hard sets). Macro-F1 "
+        "throughout, ECE on content alone; out of scope as precision / recall against `clarity == other`. "
+        "'fit s' is training with CV and calibration in one process, with the rule-based readings of the "
+        f"corpus (profile fits, skills) computed beforehand: {reading_seconds:.0f} s once.",
         "",
-        "| candidate | CV with title | CV content only | CV content-only log loss | dev with title | "
-        "dev content only | fit s |",
-        "|---|---|---|---|---|---|---|",
+        "| candidate | CV content | std content | hard content | std title | hard title | std ECE | "
+        "hard ECE | out of scope P / R | fit s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for config, cv_titled, cv_untitled, loss, seconds, dev_titled, dev_untitled in rows:
-        mark = " **(chosen)**" if config == best[0] else "" if eligible(config) else " (not eligible)"
+    for row in rows:
+        mark = " **(chosen)**" if row is best else ""
         lines.append(
-            f"| {config.describe()}{mark} | {cv_titled:.3f} | {cv_untitled:.3f} | {loss:.4f} | "
-            f"{dev_titled:.3f} | {dev_untitled:.3f} | {seconds:.0f} |"
+            f"| {row['config'].describe()}{mark} | {row['cv']:.3f} | {row['std content']:.3f} | "
+            f"{row['hard content']:.3f} | {row['std title']:.3f} | {row['hard title']:.3f} | "
+            f"{row['std ece']:.3f} | {row['hard ece']:.3f} | {row['scope']} | {row['seconds']:.0f} |"
         )
     lines += [
         "",
-        "Chosen among the models trained for log loss (logistic regression, SGD with log loss; linear SVMs "
-        "are listed for comparison only, their margins are not probabilities): the highest CV content-only "
-        "macro-F1 to 2 places (on our corpus every candidate is near 1.0, so finer differences are noise), "
-        "then the lowest CV content-only log loss after temperature scaling (a proper score that still "
-        "separates candidates when accuracy saturates). The rule does not read the dev columns, but its "
-        "restriction to log-loss models was added after a first run in which it chose the linear SVM with "
-        "C=1, which falls to 0.900 on dev with titles: the choice is not independent of dev.",
+        "Chosen on the dev gold: the highest mean content-only macro-F1 of std and hard (to 3 places), then "
+        "the lowest mean content-only ECE. This makes the dev gold a tuning set for these few choices; the "
+        "figures in the README are therefore optimistic for the chosen row, and the private held-out set "
+        "is the check of what generalises.",
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")

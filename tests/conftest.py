@@ -39,7 +39,8 @@ def tiny_csv(corpus, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def small_model(small_csv, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("model") / "small.joblib"
-    classifier.train(small_csv, path, cross_validation=False)  # CV is tested with the tiny slice
+    # CV is tested with the tiny slice, calibration with its own small file
+    classifier.train(small_csv, path, cross_validation=False, calibration_data=None)
     return path
 
 

@@ -1,16 +1,22 @@
 """Temperature scaling, calibration error, the review threshold, and how a classifier applies them."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from jobclass.calibration import (
     Calibration,
     calibrate,
+    evidence_weight,
     expected_calibration_error,
     fit_temperature,
     reliability_bins,
     review_threshold,
+    scope_threshold,
+    shrunk_probabilities,
     softmax,
+    with_title_evidence,
 )
 from jobclass.classifier import Classifier
 from jobclass.text import Posting
@@ -78,18 +84,65 @@ def test_review_threshold_is_the_lowest_that_reaches_the_target():
     assert review_threshold([0.5, 0.6], [False, False]) == 0.99  # never reached: flag nearly everything
 
 
-def test_calibrate_fits_two_temperatures_and_a_threshold_in_range():
-    generator = np.random.default_rng(3)
-    titled = generator.normal(scale=6.0, size=(800, 4))
-    labels = sampled_labels(titled, 1.0)
-    untitled = titled / 4 + generator.normal(scale=0.5, size=titled.shape)
-    calibration = calibrate(titled, untitled, labels)
-    assert calibration.titled_temperature == pytest.approx(1.0, rel=0.25)
-    assert calibration.untitled_temperature < 1.0  # the shrunken content-only scores need sharpening
+def synthetic_held_out(rows=800, seed=3):
+    """Held-out scores whose right calibration is known: scores at T=1, titles that name the true role
+    three times in four (else a random one), fragments that are pure noise, and an out-of-scope score
+    that separates."""
+    generator = np.random.default_rng(seed)
+    scores = generator.normal(scale=6.0, size=(rows, 4))
+    labels = sampled_labels(scores, 1.0)
+    titles = np.where(generator.random(rows) < 0.75, labels, generator.integers(0, 4, rows))
+    titles[: rows // 4] = -1  # a quarter of the titles name no role
+    out = generator.random(rows) < 0.2
+    return SimpleNamespace(
+        scores=scores,
+        true_index=labels,
+        evidence=np.full(rows, 300),
+        title_index=titles,
+        scope_scores=np.where(out, 1.0, -1.0) + generator.normal(scale=0.3, size=rows),
+        out_of_scope=out,
+        fragment_scores=generator.normal(scale=6.0, size=(rows, 4)),
+        fragment_evidence=np.full(rows, 3),
+    )
+
+
+def test_calibrate_fits_temperature_evidence_prior_title_weight_and_thresholds():
+    calibration = calibrate(synthetic_held_out())
+    assert calibration.temperature == pytest.approx(1.0, rel=0.25)
     assert 0.3 <= calibration.review_threshold <= 0.99
+    # fragments whose scores say nothing about the label: the prior must swamp three terms of evidence
+    assert evidence_weight([3], calibration.evidence_prior)[0] < 0.2
+    assert calibration.title_weight > 3  # a title right 3 times in 4 (+1/16 by chance) is strong evidence
+    assert -1.0 < calibration.scope_threshold < 1.0  # between the centres of the two clouds
     round_trip = Calibration.from_dict(calibration.to_dict())
     assert round_trip.review_threshold == calibration.review_threshold
-    assert round_trip.untitled_temperature == pytest.approx(calibration.untitled_temperature, rel=1e-5)
+    assert round_trip.temperature == pytest.approx(calibration.temperature, rel=1e-5)
+    assert round_trip.evidence_prior == pytest.approx(calibration.evidence_prior, abs=1e-4)
+    assert round_trip.title_weight == pytest.approx(calibration.title_weight, abs=1e-4)
+
+
+def test_title_evidence_reweights_the_named_role_only():
+    content = np.array([[0.4, 0.3, 0.2, 0.1], [0.4, 0.3, 0.2, 0.1]])
+    updated = with_title_evidence(content, [2, -1], weight=6.0)
+    assert updated[0] == pytest.approx(np.array([0.4, 0.3, 1.2, 0.1]) / 2.0)
+    assert updated[1] == pytest.approx(content[1])  # a title naming no role changes nothing
+
+
+def test_shrunk_probabilities_move_toward_uniform_with_little_evidence():
+    scores = np.array([[8.0, 0.0, 0.0, 0.0]] * 3)
+    probabilities = shrunk_probabilities(scores, 1.0, [0, 5, 500], prior=5.0)
+    assert probabilities[0] == pytest.approx([0.25] * 4)  # no evidence at all: uniform
+    assert probabilities[1, 0] == pytest.approx(0.5 * softmax(scores)[0, 0] + 0.5 * 0.25)
+    assert probabilities[2, 0] > 0.99
+    assert np.allclose(probabilities.sum(axis=1), 1)
+
+
+def test_scope_threshold_is_the_lowest_score_with_the_precision_asked():
+    scores = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    out = [False, True, False, True, True, True]
+    assert scope_threshold(scores, out, min_precision=0.8) == 0.2  # 4 of 5 at or above 0.2
+    assert scope_threshold(scores, out, min_precision=1.0) == 0.4
+    assert scope_threshold([0.1, 0.2], [False, False]) == float("inf")  # never flag
 
 
 def test_a_model_without_calibration_has_no_review_band():
@@ -99,7 +152,7 @@ def test_a_model_without_calibration_has_no_review_band():
 
 def with_calibration(model: Classifier, **settings) -> Classifier:
     calibration = {**Calibration().to_dict(), **settings}
-    return Classifier(model.pipeline, {**model.manifest, "calibration": calibration})
+    return Classifier(model.model, {**model.manifest, "calibration": calibration})
 
 
 def test_classifier_flags_predictions_under_the_review_threshold(model):
@@ -112,10 +165,21 @@ def test_classifier_flags_predictions_under_the_review_threshold(model):
     assert flagged.probabilities == plain.probabilities  # the threshold does not change probabilities
 
 
-def test_classifier_applies_the_temperature_for_titled_or_untitled_postings(model):
-    flat_untitled = with_calibration(model, untitled_temperature=50.0)
-    untitled = flat_untitled.predict_many([Posting(MLE_TEXT, None)])[0]
-    titled = flat_untitled.predict_many([Posting(MLE_TEXT, "Machine Learning Engineer")])[0]
+def test_classifier_applies_temperature_title_weight_and_evidence_prior(model):
+    flat = with_calibration(model, temperature=50.0)
+    untitled = flat.predict_many([Posting(MLE_TEXT, None)])[0]
     assert untitled.confidence < 0.3  # near uniform over four labels
-    assert titled.confidence > 0.5  # the titled temperature is still 1
     assert sum(untitled.probabilities.values()) == pytest.approx(1.0)
+    trusting = with_calibration(model, temperature=50.0, title_weight=100.0)
+    titled = trusting.predict_many([Posting(MLE_TEXT, "Data Scientist")])[0]
+    assert titled.label == "data_scientist" and titled.confidence > 0.9  # the title outweighs flat content
+    unnamed = trusting.predict_many([Posting(MLE_TEXT, "Member of Technical Staff")])[0]
+    assert unnamed.probabilities == pytest.approx(untitled.probabilities)  # names no role: no evidence
+    doubtful = with_calibration(model, evidence_prior=1e6)
+    assert doubtful.predict_many([Posting(MLE_TEXT, None)])[0].confidence < 0.26
+
+
+def test_an_uncalibrated_model_never_flags_out_of_scope(model):
+    assert not any(p.out_of_scope for p in model.predict_many([Posting(MLE_TEXT, None)]))
+    eager = with_calibration(model, scope_threshold=-1e9)
+    assert eager.predict_many([Posting(MLE_TEXT, None)])[0].out_of_scope is True

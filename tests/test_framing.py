@@ -25,18 +25,21 @@ def probabilities(top: str, p: float = 0.9) -> dict[str, float]:
     return {label: p if label == top else rest for label in LABELS}
 
 
-def verdict(title: str | None, content: str, profile: str) -> str:
+def verdict(title: str | None, content: str, profile: str, p: float = 0.9) -> str:
     profiles = load_profiles()
     framing = judge_framing(
-        read_title(title, profiles), probabilities(content), fits(**{profile: 0.8}), profiles
+        read_title(title, profiles), probabilities(content, p), fits(**{profile: 0.8}), profiles
     )
     return framing.label
 
 
-def test_verdicts_from_the_three_readings():
+def test_verdicts_from_the_content_support_for_the_title_role():
     assert verdict("Data Scientist", "data_scientist", "data_scientist") == "consistent"
-    assert verdict("Data Scientist", "data_scientist", "ml_engineer") == "leans ml_engineer"
-    assert verdict("Data Scientist", "ml_engineer", "data_scientist") == "leans ml_engineer"
+    assert verdict("Data Scientist", "data_scientist", "ml_engineer") == "consistent"
+    # the profile still supports the title's role: the content does not contradict the title
+    assert verdict("Data Scientist", "ml_engineer", "data_scientist") == "consistent"
+    # support 0.75 * 0.053 + 0.25 * 0.091 = 0.063: some, under CONSISTENT_MIN
+    assert verdict("Data Scientist", "ml_engineer", "ml_engineer", p=0.84) == "leans ml_engineer"
     assert verdict("Data Scientist", "ml_engineer", "ml_engineer") == "mismatch"
     assert verdict(None, "ml_scientist", "ml_scientist") == "consistent"
     assert verdict("Data Engineer", "ml_scientist", "ai_scientist").startswith("leans ")

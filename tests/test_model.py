@@ -1,7 +1,5 @@
 """The classifier: probabilities, explanations, determinism, evaluation."""
 
-import shutil
-
 import numpy as np
 import pytest
 
@@ -77,7 +75,7 @@ def test_score_computes_per_class_and_macro_f1():
 
 
 def test_evaluate_on_labeled_csv(model, small_csv):
-    evaluation = model.evaluate(small_csv)
+    evaluation = model.evaluate(small_csv)["all"]
     assert evaluation.metrics.macro_f1 > 0.9  # it was trained on these rows
     assert sum(row.support for row in evaluation.metrics.per_class) == 160
     assert sum(b.count for b in evaluation.reliability) == 160
@@ -92,11 +90,17 @@ def test_default_model_is_stale_when_missing_or_its_corpus_changed(
     model = tmp_path / "jobclass.joblib"
     monkeypatch.setattr(classifier, "DEFAULT_MODEL", model)
     monkeypatch.setattr(classifier, "DEFAULT_DATA", small_csv)
+    monkeypatch.setattr(classifier, "DEFAULT_CALIBRATION_DATA", small_csv)
     assert "no model at" in classifier.default_model_staleness()
 
-    shutil.copy(small_model, model)
-    shutil.copy(small_model.with_suffix(".json"), model.with_suffix(".json"))
+    classifier.train(small_csv, model, cross_validation=False, calibration_data=small_csv)
     assert classifier.default_model_staleness() is None
+
+    other = tmp_path / "calibration.csv"
+    other.write_text(small_csv.read_text() + "\n", encoding="utf-8")
+    monkeypatch.setattr(classifier, "DEFAULT_CALIBRATION_DATA", other)
+    assert "calibration.csv has changed since" in classifier.default_model_staleness()
+    monkeypatch.setattr(classifier, "DEFAULT_CALIBRATION_DATA", small_csv)
 
     changed = tmp_path / "changed.csv"
     changed.write_text(small_csv.read_text() + "\n", encoding="utf-8")
@@ -129,7 +133,7 @@ def test_default_model_is_word_tfidf_logistic_regression(small_model):
     model = load_model(small_model)
     assert model.manifest["model"] == DEFAULT_CONFIG.to_dict()
     blocks = {name for name, *_ in model.pipeline.named_steps["features"].transformers_}
-    assert blocks == {"title_words", "text_words"}
+    assert blocks == {"text_words"}  # the title is evidence of its own, not a feature
 
 
 def test_predictions_with_and_without_titles_match_separate_passes(model):

@@ -30,8 +30,8 @@ def test_manifest_records_what_the_model_is(small_model):
 
 
 def test_verified_model_loads(model_copy):
-    pipeline, manifest = load_verified(model_copy)
-    assert list(pipeline.classes_) == sorted(manifest["labels"])
+    model, manifest = load_verified(model_copy)
+    assert list(model.pipeline.classes_) == sorted(manifest["labels"])
 
 
 def test_tampered_model_is_refused(model_copy):

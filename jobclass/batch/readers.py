@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 
 from jobclass.errors import InputError
-from jobclass.text import MAX_POSTING_CHARS, decode_posting, plain_text, split_title
+from jobclass.text import MAX_POSTING_CHARS, decode_posting, has_words, plain_text, split_title
 
 TEXT_COLUMNS = ("description", "text", "body", "posting")
 DEFAULT_MAX_CHARS = MAX_POSTING_CHARS
@@ -90,7 +90,7 @@ def make_row(number: int, record: dict, columns: Columns, max_chars: int) -> Inp
         error = f"missing text (column {columns.text!r})"
     elif not isinstance(text, str):
         error = f"text is not a string but {type(text).__name__} (column {columns.text!r})"
-    elif not (text := plain_text(text)).strip():  # HTML holding no text is empty too
+    elif not has_words(text := plain_text(text)):  # HTML holding no text, or only symbols, is empty too
         error = f"empty text (column {columns.text!r})"
     elif _UNDECODED.search(text):
         error = "undecodable bytes in the text (not UTF-8)"

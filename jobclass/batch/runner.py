@@ -30,6 +30,8 @@ FIELD_TYPES: dict[str, str] = {
     **{f"p_{label}": "float" for label in LABELS},
     "confidence": "float",
     "review": "bool",
+    "secondary": "string",
+    "out_of_scope": "bool",
     "skills_required": "list",
     "skills_preferred": "list",
     "skills_mentioned": "list",
@@ -66,6 +68,8 @@ def output_row(row: InputRow, analysis: Analysis) -> dict:
         **{f"p_{label}": round(prediction.probabilities[label], 4) for label in LABELS},
         "confidence": round(prediction.confidence, 4),
         "review": prediction.review,
+        "secondary": prediction.secondary,
+        "out_of_scope": prediction.out_of_scope,
         **{
             f"skills_{need}": [skill.name for skill in skills.by_need(need)]
             for need in ("required", "preferred", "mentioned")
