@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from jobclass.calibration import (
+    REVIEW_MIN_THRESHOLD,
     Calibration,
     calibrate,
     evidence_weight,
@@ -109,7 +110,7 @@ def synthetic_held_out(rows=800, seed=3):
 def test_calibrate_fits_temperature_evidence_prior_title_weight_and_thresholds():
     calibration = calibrate(synthetic_held_out())
     assert calibration.temperature == pytest.approx(1.0, rel=0.25)
-    assert 0.3 <= calibration.review_threshold <= 0.99
+    assert REVIEW_MIN_THRESHOLD <= calibration.review_threshold <= 0.99  # never under the floor
     # fragments whose scores say nothing about the label: the prior must swamp three terms of evidence
     assert evidence_weight([3], calibration.evidence_prior)[0] < 0.2
     assert calibration.title_weight > 3  # a title right 3 times in 4 (+1/16 by chance) is strong evidence
