@@ -27,8 +27,8 @@ from jobclass.titles import TitleReading
 CONSISTENT, LEANS, MISMATCH = "consistent", "leans", "mismatch"
 EVIDENCE_SHOWN = 5
 CLASSIFIER_WEIGHT = 0.75
-CONSISTENT_MIN = 0.10
-LEANS_MIN = 0.05
+CONSISTENT_MIN = 0.25
+LEANS_MIN = 0.10
 
 
 @dataclass(frozen=True)

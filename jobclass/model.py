@@ -40,7 +40,7 @@ class ModelConfig:
     profile_features: bool = False
     skill_features: bool = False
     classifier: str = "logistic"
-    C: float = 100.0
+    C: float = 10.0
     balanced: bool = True  # weight labels inversely to their counts
     scope_C: float = 10.0  # the out-of-scope classifier's inverse regularisation
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jobclass.analysis import Analysis
-from jobclass.calibration import REVIEW_MIN_THRESHOLD, Calibration
+from jobclass.calibration import REVIEW_MIN_THRESHOLD, TITLE_MIN_WEIGHT, Calibration
 from jobclass.classifier import Evaluation, Prediction
 from jobclass.extraction import SkillsReport
 from jobclass.labels import DISPLAY_NAMES, LABELS
@@ -86,7 +86,7 @@ def calibration_text(calibration: Calibration, source: str) -> str:
     return (
         f"calibration on {source}: temperature {calibration.temperature:.3f}, "
         f"evidence prior {calibration.evidence_prior:.1f} terms, "
-        f"title weight {calibration.title_weight:.1f}\n"
+        f"title weight {calibration.title_weight:.1f} (at least {TITLE_MIN_WEIGHT:g})\n"
         f"review band: top probability under {calibration.review_threshold:.2f} "
         f"(at least {REVIEW_MIN_THRESHOLD:.2f}; content-only accuracy at or above it "
         f">= {calibration.target_accuracy:.2f} there)\n"

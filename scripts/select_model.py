@@ -5,14 +5,16 @@ usage: python scripts/select_model.py [--data CSV] [--gold CSV] [--out MARKDOWN]
 Every candidate is cross-validated on our corpus (5 folds grouped by writing slice), trained on all of it,
 calibrated on data/calibration_postings.csv, and evaluated on ../shared/realworld/dev_content_gold.csv
 (real postings labeled by reading their work), per set (std, hard), on content alone and with titles.
-The choice is made ON THAT DEV GOLD: the mean content-only macro-F1 of std and hard, then the mean
-content-only ECE. Dev is then no longer an unseen test of the choice; the private held-out set is.
-Writes a Markdown table.
+The choice is made ON THAT DEV GOLD, among the candidates whose training (`train` on all cores, CV and
+calibration included) takes at most TRAIN_SECONDS: the mean content-only macro-F1 of std and hard, then
+the mean content-only ECE. Dev is then no longer an unseen test of the choice; the private held-out set
+is. Writes a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -25,10 +27,11 @@ from jobclass.reading import read_text
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT.parent / "shared" / "realworld" / "dev_content_gold.csv"
 SETS = ("std", "hard")
+TRAIN_SECONDS = 30.0  # the content-reading issue's training target for the full corpus on 2 cores
 
 CANDIDATES = [
     ModelConfig(),
-    ModelConfig(C=10.0),
+    ModelConfig(C=100.0),
     ModelConfig(C=1000.0),
     ModelConfig(word_ngrams=(1, 1)),
     ModelConfig(word_ngrams=(1, 3)),
@@ -46,7 +49,9 @@ def candidate_row(config: ModelConfig, data: Path, gold: Path, folder: Path) -> 
     """Train, calibrate and evaluate one candidate; its figures."""
     path = folder / "candidate.joblib"
     started = time.perf_counter()
-    result = train(data, path, config=config, calibration_data=DEFAULT_CALIBRATION_DATA)
+    result = train(
+        data, path, config=config, jobs=os.cpu_count() or 1, calibration_data=DEFAULT_CALIBRATION_DATA
+    )
     seconds = time.perf_counter() - started
     model = load_model(path)
     content = model.evaluate(gold, use_title=False, group_by="set")
@@ -58,6 +63,7 @@ def candidate_row(config: ModelConfig, data: Path, gold: Path, folder: Path) -> 
         row[f"{name} ece"] = content[name].ece
     scope = content["all"].scope
     row["scope"] = f"{scope.precision or 0:.2f} / {scope.recall or 0:.2f}"
+    row["eligible"] = seconds <= TRAIN_SECONDS
     row["criterion"] = (
         round(sum(row[f"{name} content"] for name in SETS) / len(SETS), 3),
         -sum(row[f"{name} ece"] for name in SETS) / len(SETS),
@@ -82,7 +88,7 @@ def main() -> None:
         for config in CANDIDATES:
             rows.append(candidate_row(config, args.data, args.gold, Path(folder)))
             print(f"{config.describe()}: {rows[-1]['criterion']}", flush=True)
-    best = max(rows, key=lambda row: row["criterion"])
+    best = max((row for row in rows if row["eligible"]), key=lambda row: row["criterion"])
     lines = [
         "# Model selection",
         "",
@@ -90,15 +96,16 @@ def main() -> None:
         f"Each candidate is trained on the whole corpus, calibrated on {DEFAULT_CALIBRATION_DATA.name} and "
         f"scored on {args.gold.name} (real postings labeled by their work; std and hard sets). Macro-F1 "
         "throughout, ECE on content alone; out of scope as precision / recall against `clarity == other`. "
-        "'fit s' is training with CV and calibration in one process, with the rule-based readings of the "
-        f"corpus (profile fits, skills) computed beforehand: {reading_seconds:.0f} s once.",
+        f"'fit s' is `train` on {os.cpu_count()} cores with CV and calibration, with the rule-based readings "
+        f"of the corpus (profile fits, skills) computed beforehand: {reading_seconds:.0f} s once; a "
+        f"candidate over {TRAIN_SECONDS:.0f} s is not eligible.",
         "",
         "| candidate | CV content | std content | hard content | std title | hard title | std ECE | "
         "hard ECE | out of scope P / R | fit s |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        mark = " **(chosen)**" if row is best else ""
+        mark = " **(chosen)**" if row is best else "" if row["eligible"] else " (too slow to train)"
         lines.append(
             f"| {row['config'].describe()}{mark} | {row['cv']:.3f} | {row['std content']:.3f} | "
             f"{row['hard content']:.3f} | {row['std title']:.3f} | {row['hard title']:.3f} | "
@@ -106,8 +113,9 @@ def main() -> None:
         )
     lines += [
         "",
-        "Chosen on the dev gold: the highest mean content-only macro-F1 of std and hard (to 3 places), then "
-        "the lowest mean content-only ECE. This makes the dev gold a tuning set for these few choices; the "
+        "Chosen on the dev gold among the candidates that train within the target: the highest mean "
+        "content-only macro-F1 of std and hard (to 3 places), then the lowest mean content-only ECE. "
+        "This makes the dev gold a tuning set for these few choices; the "
         "figures in the README are therefore optimistic for the chosen row, and the private held-out set "
         "is the check of what generalises.",
     ]

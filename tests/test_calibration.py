@@ -7,11 +7,13 @@ import pytest
 
 from jobclass.calibration import (
     REVIEW_MIN_THRESHOLD,
+    TITLE_MIN_WEIGHT,
     Calibration,
     calibrate,
     evidence_weight,
     expected_calibration_error,
     fit_temperature,
+    fit_title_weight,
     reliability_bins,
     review_threshold,
     scope_threshold,
@@ -108,12 +110,14 @@ def synthetic_held_out(rows=800, seed=3):
 
 
 def test_calibrate_fits_temperature_evidence_prior_title_weight_and_thresholds():
-    calibration = calibrate(synthetic_held_out())
+    held_out = synthetic_held_out()
+    calibration = calibrate(held_out)
     assert calibration.temperature == pytest.approx(1.0, rel=0.25)
     assert REVIEW_MIN_THRESHOLD <= calibration.review_threshold <= 0.99  # never under the floor
     # fragments whose scores say nothing about the label: the prior must swamp three terms of evidence
     assert evidence_weight([3], calibration.evidence_prior)[0] < 0.2
     assert calibration.title_weight > 3  # a title right 3 times in 4 (+1/16 by chance) is strong evidence
+    assert fit_title_weight(softmax(held_out.scores), held_out.title_index, held_out.true_index) > 3
     assert -1.0 < calibration.scope_threshold < 1.0  # between the centres of the two clouds
     round_trip = Calibration.from_dict(calibration.to_dict())
     assert round_trip.review_threshold == calibration.review_threshold
@@ -184,3 +188,11 @@ def test_an_uncalibrated_model_never_flags_out_of_scope(model):
     assert not any(p.out_of_scope for p in model.predict_many([Posting(MLE_TEXT, None)]))
     eager = with_calibration(model, scope_threshold=-1e9)
     assert eager.predict_many([Posting(MLE_TEXT, None)])[0].out_of_scope is True
+
+
+def test_title_weight_is_near_one_when_titles_say_nothing_and_floored_in_calibration():
+    held_out = synthetic_held_out()
+    random_titles = np.random.default_rng(5).integers(0, 4, len(held_out.true_index))
+    assert fit_title_weight(softmax(held_out.scores), random_titles, held_out.true_index) < 1.5
+    held_out.title_index = random_titles
+    assert calibrate(held_out).title_weight == TITLE_MIN_WEIGHT
