@@ -23,6 +23,7 @@ from jobclass.calibration import (
 )
 from jobclass.corpus import file_sha256, load_labeled, without_duplicates
 from jobclass.errors import ModelError
+from jobclass.home import corpus_path, default_model_path
 from jobclass.labels import LABELS
 from jobclass.model import (
     CV_FOLDS,
@@ -45,9 +46,9 @@ from jobclass.text import Posting
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = PROJECT_ROOT / "data" / "labeled_postings.csv"
-DEFAULT_MODEL = PROJECT_ROOT / "models" / "jobclass.joblib"
+DEFAULT_DATA = (
+    corpus_path()
+)  # the default model's corpus; where the default model lives: default_model_path()
 TOP_TERMS = 6
 
 
@@ -251,7 +252,7 @@ class Classifier:
 
 def train(
     data: str | Path = DEFAULT_DATA,
-    model_path: str | Path = DEFAULT_MODEL,
+    model_path: str | Path | None = None,
     config: ModelConfig = DEFAULT_CONFIG,
     cross_validation: bool = True,
     jobs: int = 1,
@@ -261,8 +262,9 @@ def train(
 
     `cross_validation=False` skips the 5-fold CV (about 5/6 of the time): the model then has no CV
     figures, uncalibrated probabilities (temperature 1) and no review band. `jobs` processes share the
-    fits.
+    fits. Without `model_path`, the model is saved as the default model.
     """
+    model_path = default_model_path() if model_path is None else model_path
     frame, warnings = without_duplicates(load_labeled(data))
     counts = Counter(frame["label"])
     check_trainable(frame)
@@ -290,18 +292,19 @@ def train(
 
 def default_model_staleness() -> str | None:
     """Why the default model must be (re)built before use, or None when it is up to date."""
-    if not DEFAULT_MODEL.exists():
-        return f"no model at {DEFAULT_MODEL}"
+    model = default_model_path()
+    if not model.exists():
+        return f"no model at {model}"
     try:
-        manifest = read_manifest(DEFAULT_MODEL)
+        manifest = read_manifest(model)
     except ModelError:
-        return f"{DEFAULT_MODEL} was written by another jobclass version"
+        return f"{model} was written by another jobclass version"
     if manifest.get("versions") != environment_versions():
-        return f"{DEFAULT_MODEL} was trained with other library versions"
+        return f"{model} was trained with other library versions"
     if manifest.get("training_data", {}).get("sha256") != file_sha256(DEFAULT_DATA):
-        return f"{DEFAULT_DATA} has changed since {DEFAULT_MODEL} was trained"
+        return f"{DEFAULT_DATA} has changed since {model} was trained"
     if manifest.get("rule_files") != rule_file_hashes():
-        return f"the bundled taxonomy or profiles have changed since {DEFAULT_MODEL} was trained"
+        return f"the bundled taxonomy or profiles have changed since {model} was trained"
     return None
 
 
@@ -311,12 +314,14 @@ def rule_file_hashes() -> dict[str, str]:
 
 
 def ensure_default_model(notify: Callable[[str], None] = log.warning) -> Path:
-    """Train the default model from the bundled corpus when it is missing or stale, telling `notify` why."""
+    """Train the default model from the bundled corpus when it is missing or stale, telling `notify` why;
+    returns its path (`jobclass.home`: models/ in a checkout, else the user's cache, or $JOBCLASS_HOME)."""
     reason = default_model_staleness()
+    model = default_model_path()
     if reason:
         notify(f"{reason}; training one from {DEFAULT_DATA} first")
-        train(DEFAULT_DATA, DEFAULT_MODEL, jobs=os.cpu_count() or 1)
-    return DEFAULT_MODEL
+        train(DEFAULT_DATA, model, jobs=os.cpu_count() or 1)
+    return model
 
 
 def load_model(model_path: str | Path | None = None) -> Classifier:

@@ -75,7 +75,8 @@ model_option = click.option(
     "model_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Model file (default: models/jobclass.joblib, trained on first use).",
+    help="Model file (default: the default model, trained on first use: models/jobclass.joblib in a "
+    "checkout, else in the user's cache folder; JOBCLASS_HOME names its folder).",
 )
 
 
@@ -94,16 +95,16 @@ def cli(verbose: bool) -> None:
     "--data",
     type=click.Path(dir_okay=False, path_type=Path),
     default=classifier.DEFAULT_DATA,
-    show_default="data/labeled_postings.csv",
+    show_default="the bundled corpus, data/labeled_postings.csv",
     help="Labeled CSV with title,description,label columns.",
 )
 @click.option(
     "--model",
     "model_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=classifier.DEFAULT_MODEL,
-    show_default="models/jobclass.joblib",
-    help="Where to save the model (its manifest goes beside it as .json).",
+    default=None,
+    help="Where to save the model (its manifest goes beside it as .json; default: the default model, "
+    "models/jobclass.joblib in a checkout).",
 )
 @click.option(
     "--profile-features/--no-profile-features",
@@ -120,7 +121,7 @@ def cli(verbose: bool) -> None:
     help="Processes for the CV and final fits.",
 )
 @reported
-def train(data: Path, model_path: Path, profile_features: bool, no_cv: bool, jobs: int) -> None:
+def train(data: Path, model_path: Path | None, profile_features: bool, no_cv: bool, jobs: int) -> None:
     """Train the classifier, print 5-fold cross-validation figures, and save the model.
 
     Example:
