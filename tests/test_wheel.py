@@ -65,7 +65,7 @@ def test_the_sdist_and_the_wheel_carry_the_corpus(dist):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         assert archive.read("jobclass/data/labeled_postings.csv") == CORPUS.read_bytes()
-    assert {"jobclass/data/skills.jsonl", "jobclass/data/profiles.toml", "jobclass/home.py"} <= set(
+    assert {"jobclass/data/skills.jsonl", "jobclass/data/profiles.toml", "jobclass/serve/app.py"} <= set(
         names
     )
     assert not [name for name in names if name.startswith(("data/", "tests/", "models/"))]
