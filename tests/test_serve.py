@@ -1,5 +1,6 @@
 """The web app and HTTP API through FastAPI's TestClient: every endpoint, every refusal, the API key."""
 
+import asyncio
 import html
 import json
 import logging
@@ -9,10 +10,14 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from jobclass.analysis import analyse
 from jobclass.cli import cli
 from jobclass.reading import read_text
 from jobclass.serve import create_app
+from jobclass.serve import worker as worker_module
 from jobclass.serve.schemas import MAX_BATCH
+from jobclass.serve.worker import AnalysisWorker
+from jobclass.text import Posting
 
 from .conftest import EXAMPLES
 
@@ -292,3 +297,33 @@ def test_postings_are_neither_logged_nor_kept(client, caplog):
     assert client.post("/report", data={"text": f"{DASHBOARDS} {marker}"}).status_code == 200
     assert marker not in caplog.text
     assert read_text.cache_info().currsize == 0  # the reading cache let go of the texts
+
+
+def test_requests_waiting_together_are_analysed_in_one_call_and_a_failure_stays_with_its_own(
+    model, monkeypatch
+):
+    calls = []
+
+    def counting(postings, classifier):
+        calls.append(len(postings))
+        if any(posting.text == "boom" for posting in postings):
+            raise RuntimeError("boom")
+        return analyse(postings, classifier)
+
+    monkeypatch.setattr(worker_module, "analyse", counting)
+    worker = AnalysisWorker(model)
+    postings = [Posting(f"{DASHBOARDS} Team {i}.", source=str(i)) for i in range(5)]
+
+    async def requests(*extra):
+        return await asyncio.gather(
+            *(worker.analyse([p]) for p in [*postings, *extra]), return_exceptions=True
+        )
+
+    together = asyncio.run(requests())
+    assert calls == [5]  # five requests, one call
+    assert [a.to_dict() for [a] in together] == [a.to_dict() for a in analyse(postings, model)]
+    calls.clear()
+    mixed = asyncio.run(requests(Posting("boom")))
+    assert calls == [6, 1, 1, 1, 1, 1, 1]  # the failed call, then each request alone
+    assert isinstance(mixed[5], RuntimeError) and all(len(result) == 1 for result in mixed[:5])
+    worker.close()

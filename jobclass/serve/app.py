@@ -182,7 +182,8 @@ def one_line(errors: list[dict]) -> str:
     first = errors[0]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     if first["type"] == "json_invalid":
-        return f"the body is not valid JSON: {first['ctx']['error']} at position {first['loc'][-1]}{more}"
+        reason = first["ctx"]["error"].removesuffix(" at")  # "Unterminated string starting at"
+        return f"the body is not valid JSON: {reason} at character {first['loc'][-1]}{more}"
     where = ".".join(str(part) for part in first["loc"][1:]) or "body"
     hint = " (send a JSON object with Content-Type: application/json)" if where == "body" else ""
     return f"{where}: {first['msg']}{hint}{more}"

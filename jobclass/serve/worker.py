@@ -32,7 +32,7 @@ class AnalysisWorker:
     def warm_up(self) -> None:
         """Build the spaCy pipeline and read the rule files now, in the worker thread, not on the first
         request."""
-        self._thread.submit(analyse, [WARM_UP], self.model).result()
+        self._thread.submit(self._analyse_groups, [[WARM_UP]]).result()
 
     def close(self) -> None:
         self._thread.shutdown(wait=True, cancel_futures=True)
@@ -55,12 +55,13 @@ class AnalysisWorker:
                     taken.append(self._waiting.popleft())
                     count += len(taken[-1][0])
                 try:
-                    results = await loop.run_in_executor(
-                        self._thread, self._analyse_groups, [g for g, _ in taken]
-                    )
-                except (
-                    BaseException
-                ) as err:  # the executor itself failed (shut down): no request is left waiting
+                    groups = [group for group, _ in taken]
+                    results = await loop.run_in_executor(self._thread, self._analyse_groups, groups)
+                except asyncio.CancelledError:  # shutting down: nobody is left waiting for an answer
+                    for _, future in [*taken, *self._waiting]:
+                        future.cancel()
+                    raise
+                except Exception as err:  # the thread pool itself failed
                     results = [err] * len(taken)
                 for (_, future), result in zip(taken, results, strict=True):
                     if future.done():  # the request was cancelled meanwhile
