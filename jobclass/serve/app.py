@@ -66,6 +66,11 @@ def posting_of(text: str, title: str | None, source: str) -> Posting:
     return posting_from_text(decoded, source, title or None)
 
 
+def file_posting(data: bytes, name: str, title: str | None) -> Posting:
+    """The posting `jobclass report FILE` reads from a file's bytes."""
+    return posting_from_text(decode_posting(data, name), name, title)
+
+
 def source_of(item: PostingIn) -> str:
     return "<text>" if item.id is None else str(item.id)
 
@@ -106,7 +111,8 @@ async def analyse_one(posting: PostingIn, worker: Worker) -> dict:
     """The `jobclass predict --json` record of one posting: label, probabilities, terms, skills, degree,
     years, profile fits and framing; `source` is your `id` (or `<text>`).
     """
-    [analysis] = await worker.analyse([posting_of(posting.text, posting.title, source_of(posting))])
+    read = await run_in_threadpool(posting_of, posting.text, posting.title, source_of(posting))
+    [analysis] = await worker.analyse([read])
     return analysis.to_dict()
 
 
@@ -116,6 +122,18 @@ async def analyse_one(posting: PostingIn, worker: Worker) -> dict:
 async def analyse_batch(batch: BatchIn, worker: Worker) -> dict:
     """One result per posting, in order: `{"id", "record"}`, or `{"id", "error"}` with the one-line reason
     a posting could not be analysed (empty, binary, too long); the others are analysed regardless."""
+    results, postings = await run_in_threadpool(read_batch, batch)
+    size = worker.max_together
+    chunks = [postings[start : start + size] for start in range(0, len(postings), size)]
+    analysed = await asyncio.gather(*(worker.analyse([posting for _, posting in chunk]) for chunk in chunks))
+    for chunk, analyses in zip(chunks, analysed, strict=True):
+        for (number, _), analysis in zip(chunk, analyses, strict=True):
+            results[number]["record"] = analysis.to_dict()
+    return {"results": results}
+
+
+def read_batch(batch: BatchIn) -> tuple[list[dict], list[tuple[int, Posting]]]:
+    """A result per posting (its error, if it cannot be read) and the readable postings with their places."""
     results: list[dict] = []
     postings: list[tuple[int, Posting]] = []
     for number, item in enumerate(batch.postings):
@@ -124,13 +142,7 @@ async def analyse_batch(batch: BatchIn, worker: Worker) -> dict:
             postings.append((number, posting_of(item.text, item.title, source_of(item))))
         except InputError as err:
             results[number]["error"] = str(err)
-    size = worker.max_together
-    chunks = [postings[start : start + size] for start in range(0, len(postings), size)]
-    analysed = await asyncio.gather(*(worker.analyse([posting for _, posting in chunk]) for chunk in chunks))
-    for chunk, analyses in zip(chunks, analysed, strict=True):
-        for (number, _), analysis in zip(chunk, analyses, strict=True):
-            results[number]["record"] = analysis.to_dict()
-    return {"results": results}
+    return results, postings
 
 
 @api.get("/profiles", response_model=list[dict[str, Any]], summary="The role profiles")
@@ -158,11 +170,9 @@ async def report(
     try:
         if file is not None and file.filename:
             data = await file.read()
-            posting = posting_from_text(
-                decode_posting(data, file.filename), file.filename, title.strip() or None
-            )
+            posting = await run_in_threadpool(file_posting, data, file.filename, title.strip() or None)
         else:
-            posting = posting_of(text, title.strip(), "pasted text")
+            posting = await run_in_threadpool(posting_of, text, title.strip(), "pasted text")
     except InputError as err:
         return html(form_page(title, text, str(err)), 400)
     [analysis] = await worker.analyse([posting])
