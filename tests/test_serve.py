@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from jobclass.analysis import analyse
 from jobclass.cli import cli
+from jobclass.errors import InputError
 from jobclass.reading import read_text
 from jobclass.serve import create_app
 from jobclass.serve import worker as worker_module
@@ -310,20 +311,23 @@ def test_requests_waiting_together_are_analysed_in_one_call_and_a_failure_stays_
             raise RuntimeError("boom")
         return analyse(postings, classifier)
 
+    def unreadable():
+        raise InputError("bad: the posting is empty")
+
     monkeypatch.setattr(worker_module, "analyse", counting)
     worker = AnalysisWorker(model)
     postings = [Posting(f"{DASHBOARDS} Team {i}.", source=str(i)) for i in range(5)]
 
-    async def requests(*extra):
-        return await asyncio.gather(
-            *(worker.analyse([p]) for p in [*postings, *extra]), return_exceptions=True
-        )
+    async def requests(*extra_reads):
+        reads = [*(lambda p=p: p for p in postings), *extra_reads]
+        return await asyncio.gather(*(worker.analyse(read) for read in reads), return_exceptions=True)
 
     together = asyncio.run(requests())
     assert calls == [5]  # five requests, one call
-    assert [a.to_dict() for [a] in together] == [a.to_dict() for a in analyse(postings, model)]
+    assert [a.to_dict() for _, a in together] == [a.to_dict() for a in analyse(postings, model)]
     calls.clear()
-    mixed = asyncio.run(requests(Posting("boom")))
-    assert calls == [6, 1, 1, 1, 1, 1, 1]  # the failed call, then each request alone
-    assert isinstance(mixed[5], RuntimeError) and all(len(result) == 1 for result in mixed[:5])
+    mixed = asyncio.run(requests(lambda: Posting("boom"), unreadable))
+    assert calls == [6, 1, 1, 1, 1, 1, 1]  # the failed call, then each readable posting alone
+    assert isinstance(mixed[5], RuntimeError) and isinstance(mixed[6], InputError)
+    assert all(posting is result[0] for posting, result in zip(postings, mixed[:5], strict=True))
     worker.close()

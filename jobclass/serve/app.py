@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import os
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -111,8 +112,7 @@ async def analyse_one(posting: PostingIn, worker: Worker) -> dict:
     """The `jobclass predict --json` record of one posting: label, probabilities, terms, skills, degree,
     years, profile fits and framing; `source` is your `id` (or `<text>`).
     """
-    read = await run_in_threadpool(posting_of, posting.text, posting.title, source_of(posting))
-    [analysis] = await worker.analyse([read])
+    _, analysis = await worker.analyse(partial(posting_of, posting.text, posting.title, source_of(posting)))
     return analysis.to_dict()
 
 
@@ -122,27 +122,17 @@ async def analyse_one(posting: PostingIn, worker: Worker) -> dict:
 async def analyse_batch(batch: BatchIn, worker: Worker) -> dict:
     """One result per posting, in order: `{"id", "record"}`, or `{"id", "error"}` with the one-line reason
     a posting could not be analysed (empty, binary, too long); the others are analysed regardless."""
-    results, postings = await run_in_threadpool(read_batch, batch)
-    size = worker.max_together
-    chunks = [postings[start : start + size] for start in range(0, len(postings), size)]
-    analysed = await asyncio.gather(*(worker.analyse([posting for _, posting in chunk]) for chunk in chunks))
-    for chunk, analyses in zip(chunks, analysed, strict=True):
-        for (number, _), analysis in zip(chunk, analyses, strict=True):
-            results[number]["record"] = analysis.to_dict()
+    reads = [partial(posting_of, item.text, item.title, source_of(item)) for item in batch.postings]
+    outcomes = await asyncio.gather(*(worker.analyse(read) for read in reads), return_exceptions=True)
+    results = []
+    for item, outcome in zip(batch.postings, outcomes, strict=True):
+        if isinstance(outcome, InputError):
+            results.append({"id": item.id, "record": None, "error": str(outcome)})
+        elif isinstance(outcome, BaseException):
+            raise outcome  # not the posting's fault: a 500, as for a single posting
+        else:
+            results.append({"id": item.id, "record": outcome[1].to_dict(), "error": None})
     return {"results": results}
-
-
-def read_batch(batch: BatchIn) -> tuple[list[dict], list[tuple[int, Posting]]]:
-    """A result per posting (its error, if it cannot be read) and the readable postings with their places."""
-    results: list[dict] = []
-    postings: list[tuple[int, Posting]] = []
-    for number, item in enumerate(batch.postings):
-        results.append({"id": item.id, "record": None, "error": None})
-        try:
-            postings.append((number, posting_of(item.text, item.title, source_of(item))))
-        except InputError as err:
-            results[number]["error"] = str(err)
-    return results, postings
 
 
 @api.get("/profiles", response_model=list[dict[str, Any]], summary="The role profiles")
@@ -167,15 +157,14 @@ async def report(
 ) -> HTMLResponse:
     """Form fields `title`, `text` and `file` (multipart/form-data); a file, when given, is read instead of
     the text, exactly as `jobclass report FILE` reads it."""
+    if file is not None and file.filename:
+        read = partial(file_posting, await file.read(), file.filename, title.strip() or None)
+    else:
+        read = partial(posting_of, text, title.strip(), "pasted text")
     try:
-        if file is not None and file.filename:
-            data = await file.read()
-            posting = await run_in_threadpool(file_posting, data, file.filename, title.strip() or None)
-        else:
-            posting = await run_in_threadpool(posting_of, text, title.strip(), "pasted text")
+        posting, analysis = await worker.analyse(read)
     except InputError as err:
         return html(form_page(title, text, str(err)), 400)
-    [analysis] = await worker.analyse([posting])
     page = await run_in_threadpool(
         lambda: result_page(report_html(posting.text, analysis), analysis.to_dict())
     )

@@ -1,10 +1,11 @@
-"""The analyses of a server process: run in one thread beside the event loop, requests that wait while it
-is busy analysed together in one call, the way a batch chunk is."""
+"""The analyses of a server process: run in one thread beside the event loop; the requests that wait while
+it is busy are read and analysed together in one call, the way a batch chunk is."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from jobclass.analysis import Analysis, analyse
@@ -17,30 +18,35 @@ WARM_UP = Posting(
     "We deploy machine learning models to production with Python and Kubernetes.", "ML Engineer"
 )
 
+Reader = Callable[
+    [], Posting
+]  # reads one posting from a request (decoding, HTML to text); may raise InputError
+Outcome = tuple[Posting, Analysis]
+
 
 class AnalysisWorker:
-    """Analyses postings off the event loop, in one thread (the spaCy pipeline and the model are used by
-    that thread only). `await worker.analyse(postings)` returns their analyses in order."""
+    """Reads and analyses postings off the event loop, in one thread (the spaCy pipeline and the model are
+    used by that thread only). `await worker.analyse(read)` returns the posting `read()` gives and its
+    analysis, or raises what reading or analysing it raised."""
 
     def __init__(self, model: Classifier, max_together: int = MAX_TOGETHER):
         self.model = model
         self.max_together = max_together
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobclass-analysis")
-        self._waiting: deque[tuple[list[Posting], asyncio.Future]] = deque()
+        self._waiting: deque[tuple[Reader, asyncio.Future]] = deque()
         self._draining: asyncio.Task | None = None
 
     def warm_up(self) -> None:
-        """Build the spaCy pipeline and read the rule files now, in the worker thread, not on the first
-        request."""
-        self._thread.submit(self._analyse_groups, [[WARM_UP]]).result()
+        """Build the spaCy pipeline and read the rule files now, not on the first request."""
+        self._thread.submit(self._read_and_analyse, [lambda: WARM_UP]).result()
 
     def close(self) -> None:
         self._thread.shutdown(wait=True, cancel_futures=True)
 
-    async def analyse(self, postings: list[Posting]) -> list[Analysis]:
+    async def analyse(self, read: Reader) -> Outcome:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._waiting.append((postings, future))
+        self._waiting.append((read, future))
         if self._draining is None:
             self._draining = loop.create_task(self._drain())
         return await future
@@ -49,14 +55,10 @@ class AnalysisWorker:
         loop = asyncio.get_running_loop()
         try:
             while self._waiting:
-                taken = [self._waiting.popleft()]
-                count = len(taken[0][0])
-                while self._waiting and count + len(self._waiting[0][0]) <= self.max_together:
-                    taken.append(self._waiting.popleft())
-                    count += len(taken[-1][0])
+                taken = [self._waiting.popleft() for _ in range(min(len(self._waiting), self.max_together))]
                 try:
-                    groups = [group for group, _ in taken]
-                    results = await loop.run_in_executor(self._thread, self._analyse_groups, groups)
+                    reads = [read for read, _ in taken]
+                    results = await loop.run_in_executor(self._thread, self._read_and_analyse, reads)
                 except asyncio.CancelledError:  # shutting down: nobody is left waiting for an answer
                     for _, future in [*taken, *self._waiting]:
                         future.cancel()
@@ -66,26 +68,41 @@ class AnalysisWorker:
                 for (_, future), result in zip(taken, results, strict=True):
                     if future.done():  # the request was cancelled meanwhile
                         continue
-                    if isinstance(result, BaseException):
+                    if isinstance(result, Exception):
                         future.set_exception(result)
                     else:
                         future.set_result(result)
         finally:
             self._draining = None
 
-    def _analyse_groups(self, groups: list[list[Posting]]) -> list[list[Analysis] | Exception]:
-        """Every group's analyses from one call; if that call fails, each group alone, so that a failure is
-        reported to the request it came from only. The texts are not kept in the reading cache afterwards."""
+    def _read_and_analyse(self, reads: list[Reader]) -> list[Outcome | Exception]:
+        """Each posting read (a reading error is that request's answer), the readable ones analysed in one
+        call; should that call fail, each alone, so that a failure reaches its own request only. The texts
+        are not kept in the reading cache afterwards."""
+        results: list[Outcome | Exception | None] = [None] * len(reads)
+        readable: list[tuple[int, Posting]] = []
+        for number, read in enumerate(reads):
+            try:
+                readable.append((number, read()))
+            except Exception as err:
+                results[number] = err
         try:
-            analyses = analyse([posting for group in groups for posting in group], self.model)
-        except Exception as err:
-            if len(groups) == 1:
-                return [err]
-            return [self._analyse_groups([group])[0] for group in groups]
+            try:
+                analyses = analyse([posting for _, posting in readable], self.model)
+                for (number, posting), analysis in zip(readable, analyses, strict=True):
+                    results[number] = (posting, analysis)
+            except Exception as err:
+                if len(readable) == 1:
+                    results[readable[0][0]] = err
+                else:
+                    for number, posting in readable:
+                        results[number] = self._analyse_alone(posting)
         finally:
             read_text.cache_clear()  # a server keeps no posting once it has answered
-        results, start = [], 0
-        for group in groups:
-            results.append(analyses[start : start + len(group)])
-            start += len(group)
         return results
+
+    def _analyse_alone(self, posting: Posting) -> Outcome | Exception:
+        try:
+            return posting, analyse([posting], self.model)[0]
+        except Exception as err:
+            return err
