@@ -117,7 +117,10 @@ async def analyse_one(posting: PostingIn, worker: Worker) -> dict:
 
 
 @api.post(
-    "/analyse/batch", response_model=BatchOut, responses=PROBLEMS, summary="Analyse up to 1,000 postings"
+    "/analyse/batch",
+    response_model=BatchOut,
+    responses={code: PROBLEMS[code] for code in (413, 422)},  # an unusable posting is its own result's error
+    summary="Analyse up to 1,000 postings",
 )
 async def analyse_batch(batch: BatchIn, worker: Worker) -> dict:
     """One result per posting, in order: `{"id", "record"}`, or `{"id", "error"}` with the one-line reason
