@@ -77,6 +77,8 @@ def screenshots(url: str) -> None:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
@@ -100,7 +102,7 @@ def screenshots(url: str) -> None:
         )
         driver.save_screenshot(str(ROOT / "docs" / "serve_form.png"))
         driver.find_element(By.ID, "analyse").click()
-        driver.find_element(By.ID, "verdict")
+        WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((By.ID, "verdict")))
         driver.set_window_size(1200, 1100)
         driver.save_screenshot(str(ROOT / "docs" / "serve_report.png"))
         driver.find_element(By.ID, "text").screenshot(str(ROOT / "docs" / "serve_posting.png"))
