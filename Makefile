@@ -48,9 +48,11 @@ select: $(STAMP)
 clean:
 	rm -rf $(VENV) $(MODEL) models/jobclass.json
 
-# Re-run the commands shown in README.md and paste their real output.
+# Re-run the commands shown in README.md and paste their real output; then the `console` blocks, which
+# need `jobclass serve` running on 127.0.0.1, and the screenshots of the web page (headless Chromium).
 readme: $(MODEL)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/refresh_readme.py README.md
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/refresh_serve_readme.py README.md
 
 # Benchmarks and accuracy checks against ../shared/realworld (not part of `make test`).
 bench: $(STAMP)
@@ -58,3 +60,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/profiles_dev.py
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/training.py
+	$(BIN)/python bench/serve.py

@@ -22,6 +22,7 @@ from jobclass.calibration import (
 )
 from jobclass.corpus import file_sha256, load_labeled, without_duplicates
 from jobclass.errors import DataError, ModelError
+from jobclass.home import calibration_path, corpus_path, default_model_path
 from jobclass.labels import LABELS
 from jobclass.model import (
     CV_FOLDS,
@@ -44,10 +45,9 @@ from jobclass.titles import read_title
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = PROJECT_ROOT / "data" / "labeled_postings.csv"
-DEFAULT_CALIBRATION_DATA = PROJECT_ROOT / "data" / "calibration_postings.csv"
-DEFAULT_MODEL = PROJECT_ROOT / "models" / "jobclass.joblib"
+# The default model's corpus and calibration postings; where the default model lives: default_model_path().
+DEFAULT_DATA = corpus_path()
+DEFAULT_CALIBRATION_DATA = calibration_path()
 TOP_TERMS = 6
 # A runner-up this probable makes the posting a hybrid: it is reported as the secondary role.
 SECONDARY_MIN = 0.25
@@ -337,7 +337,7 @@ class Classifier:
 
 def train(
     data: str | Path = DEFAULT_DATA,
-    model_path: str | Path = DEFAULT_MODEL,
+    model_path: str | Path | None = None,
     config: ModelConfig = DEFAULT_CONFIG,
     cross_validation: bool = True,
     jobs: int = 1,
@@ -348,8 +348,9 @@ def train(
 
     `cross_validation=False` skips the CV (about 5/6 of the time); `calibration_data=None` leaves the
     probabilities uncalibrated (temperature 1), with no review band and no out-of-scope flag. `jobs`
-    processes share the fits.
+    processes share the fits. Without `model_path`, the model is saved as the default model.
     """
+    model_path = default_model_path() if model_path is None else model_path
     frame, warnings = without_duplicates(load_labeled(data))
     counts = Counter(frame["label"])
     check_trainable(frame)
@@ -389,20 +390,21 @@ def train(
 
 def default_model_staleness() -> str | None:
     """Why the default model must be (re)built before use, or None when it is up to date."""
-    if not DEFAULT_MODEL.exists():
-        return f"no model at {DEFAULT_MODEL}"
+    model = default_model_path()
+    if not model.exists():
+        return f"no model at {model}"
     try:
-        manifest = read_manifest(DEFAULT_MODEL)
+        manifest = read_manifest(model)
     except ModelError:
-        return f"{DEFAULT_MODEL} was written by another jobclass version"
+        return f"{model} was written by another jobclass version"
     if manifest.get("versions") != environment_versions():
-        return f"{DEFAULT_MODEL} was trained with other library versions"
+        return f"{model} was trained with other library versions"
     if manifest.get("training_data", {}).get("sha256") != file_sha256(DEFAULT_DATA):
-        return f"{DEFAULT_DATA} has changed since {DEFAULT_MODEL} was trained"
+        return f"{DEFAULT_DATA} has changed since {model} was trained"
     if (manifest.get("calibration_data") or {}).get("sha256") != file_sha256(DEFAULT_CALIBRATION_DATA):
-        return f"{DEFAULT_CALIBRATION_DATA} has changed since {DEFAULT_MODEL} was trained"
+        return f"{DEFAULT_CALIBRATION_DATA} has changed since {model} was trained"
     if manifest.get("rule_files") != rule_file_hashes():
-        return f"the bundled taxonomy or profiles have changed since {DEFAULT_MODEL} was trained"
+        return f"the bundled taxonomy or profiles have changed since {model} was trained"
     return None
 
 
@@ -412,14 +414,14 @@ def rule_file_hashes() -> dict[str, str]:
 
 
 def ensure_default_model(notify: Callable[[str], None] = log.warning) -> Path:
-    """Train the default model from the bundled corpus when it is missing or stale, telling `notify` why."""
+    """Train the default model from the bundled corpus when it is missing or stale, telling `notify` why;
+    returns its path (`jobclass.home`: models/ in a checkout, else the user's cache, or $JOBCLASS_HOME)."""
     reason = default_model_staleness()
+    model = default_model_path()
     if reason:
         notify(f"{reason}; training one from {DEFAULT_DATA} first")
-        train(
-            DEFAULT_DATA, DEFAULT_MODEL, jobs=os.cpu_count() or 1, calibration_data=DEFAULT_CALIBRATION_DATA
-        )
-    return DEFAULT_MODEL
+        train(DEFAULT_DATA, model, jobs=os.cpu_count() or 1, calibration_data=DEFAULT_CALIBRATION_DATA)
+    return model
 
 
 def load_model(model_path: str | Path | None = None) -> Classifier:

@@ -75,7 +75,8 @@ model_option = click.option(
     "model_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Model file (default: models/jobclass.joblib, trained on first use).",
+    help="Model file (default: the default model, trained on first use: models/jobclass.joblib in a "
+    "checkout, else in the user's cache folder; JOBCLASS_HOME names its folder).",
 )
 
 
@@ -94,16 +95,16 @@ def cli(verbose: bool) -> None:
     "--data",
     type=click.Path(dir_okay=False, path_type=Path),
     default=classifier.DEFAULT_DATA,
-    show_default="data/labeled_postings.csv",
+    show_default="the bundled corpus, data/labeled_postings.csv",
     help="Labeled CSV with title,description,label columns.",
 )
 @click.option(
     "--model",
     "model_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=classifier.DEFAULT_MODEL,
-    show_default="models/jobclass.joblib",
-    help="Where to save the model (its manifest goes beside it as .json).",
+    default=None,
+    help="Where to save the model (its manifest goes beside it as .json; default: the default model, "
+    "models/jobclass.joblib in a checkout).",
 )
 @click.option(
     "--profile-features/--no-profile-features",
@@ -135,7 +136,7 @@ def cli(verbose: bool) -> None:
 @reported
 def train(
     data: Path,
-    model_path: Path,
+    model_path: Path | None,
     profile_features: bool,
     calibration_data: Path,
     no_calibration: bool,
@@ -597,6 +598,47 @@ def evaluate(
     if plot_path:
         plot_evaluation(evaluations["all"], plot_path, heading)
         click.echo(f"plot written to {shown(plot_path)}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind (this machine only by default)."
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to bind.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--api-key",
+    envvar="JOBCLASS_API_KEY",
+    default=None,
+    help="Require `Authorization: Bearer KEY` on every /v1 call (or set JOBCLASS_API_KEY, which `ps` "
+    "does not show).",
+)
+@model_option
+@reported
+def serve(host: str, port: int, workers: int, api_key: str | None, model_path: Path | None) -> None:
+    """Serve the web page (a form that shows the evidence report) and the HTTP API (/v1/analyse,
+    /v1/analyse/batch, /v1/profiles, /healthz, /docs) with uvicorn, until Ctrl-C. Needs
+    `pip install 'jobclass[serve]'`. Postings are neither stored nor logged.
+
+    Example:
+
+        jobclass serve --port 8000
+    """
+    try:
+        from jobclass.serve.server import is_local
+        from jobclass.serve.server import serve as run_server
+    except ImportError as err:
+        raise JobclassError(f"serve needs the serve extra ({err}): pip install 'jobclass[serve]'") from None
+    if model_path is None:
+        model_path = classifier.ensure_default_model(notify=lambda message: click.echo(message, err=True))
+    model = classifier.load_model(model_path)  # a bad model file is one line here, not a worker's traceback
+    if not api_key and not is_local(host):
+        click.echo(
+            f"warning: serving on {host} without --api-key: anyone who can reach this machine can use "
+            "the API",
+            err=True,
+        )
+    run_server(model_path, host, port, workers, api_key, model if workers == 1 else None)
 
 
 def main() -> None:

@@ -102,7 +102,7 @@ def test_predict_from_stdin_with_title_option(run, small_model):
 
 def test_predict_trains_default_model_when_missing(run, tiny_csv, tmp_path, monkeypatch):
     model = tmp_path / "models" / "jobclass.joblib"
-    monkeypatch.setattr(classifier, "DEFAULT_MODEL", model)
+    monkeypatch.setenv("JOBCLASS_HOME", str(model.parent))
     monkeypatch.setattr(classifier, "DEFAULT_DATA", tiny_csv)
     result = run("predict", EXAMPLES / "ai_scientist.txt")
     assert result.exit_code == 0, result.output

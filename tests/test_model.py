@@ -88,7 +88,7 @@ def test_default_model_is_stale_when_missing_or_its_corpus_changed(
     small_model, small_csv, tmp_path, monkeypatch
 ):
     model = tmp_path / "jobclass.joblib"
-    monkeypatch.setattr(classifier, "DEFAULT_MODEL", model)
+    monkeypatch.setenv("JOBCLASS_HOME", str(tmp_path))
     monkeypatch.setattr(classifier, "DEFAULT_DATA", small_csv)
     monkeypatch.setattr(classifier, "DEFAULT_CALIBRATION_DATA", small_csv)
     assert "no model at" in classifier.default_model_staleness()
