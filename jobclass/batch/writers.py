@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from jobclass.atomic import atomic_path
+from jobclass.batch.targets import write_through
 from jobclass.errors import InputError
 
 LIST_SEPARATOR = "; "
@@ -40,7 +41,8 @@ class RowWriter:
     """Writes dict rows to `path` (CSV, JSONL, Parquet; "-" is JSONL on stdout) via a temporary file.
 
     Use as a context manager: on a clean exit the file is renamed into place; on an exception the
-    temporary file is removed and the final name is left untouched.
+    temporary file is removed and the final name is left untouched. A symlink is written through: its
+    target is replaced, the link kept.
     """
 
     def __init__(
@@ -60,7 +62,7 @@ class RowWriter:
         if self.path == "-":
             self._handle = sys.stdout
             return self
-        target = Path(self.path)
+        target = write_through(self.path)
         if target.is_dir():
             raise InputError(
                 f"{self.path}: is a directory; give a file name ending in .csv, .jsonl or .parquet"
