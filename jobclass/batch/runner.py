@@ -22,7 +22,7 @@ from jobclass.analysis import Analysis, analyse
 from jobclass.batch.checkpoint import Checkpoint, Part, checkpoint_path, input_fingerprint
 from jobclass.batch.readers import BatchInput, InputRow
 from jobclass.batch.targets import check_batch_targets
-from jobclass.batch.writers import RowWriter
+from jobclass.batch.writers import RowWriter, remove_leftovers
 from jobclass.classifier import Classifier, load_model
 from jobclass.corpus import file_sha256
 from jobclass.errors import InputError
@@ -250,27 +250,29 @@ def open_checkpoint(
     options: Callable[[], dict],
     resume: bool,
     say: Callable[[str], None],
-) -> tuple[Checkpoint | None, int]:
-    """The checkpoint this run writes and how many of its chunks are already done: none when reading stdin
-    or writing stdout, or when an interrupted run's checkpoint is there and `resume` is off (it is left
-    alone); with `resume`, the checkpoint there, once its input and options are checked."""
+) -> tuple[Checkpoint | None, int | None]:
+    """The checkpoint this run writes and how many of its chunks were done (None: a new checkpoint).
+
+    None when reading stdin or writing stdout, or when an interrupted run's checkpoint is there and
+    `resume` is off (it is left alone); with `resume`, the checkpoint there once its input and options
+    are checked."""
     if source.path == "-" or str(output) == "-":
         if resume:
             raise InputError("--resume needs an input file and an output file (not -)")
-        return None, 0
+        return None, None
     checkpoint = Checkpoint(checkpoint_path(output))
     if checkpoint.exists() and not resume:
         say(
             f"warning: {checkpoint.folder} holds {checkpoint.finished():,} finished chunks of an interrupted "
             "run: left alone; this run starts at row 1 and keeps no checkpoint (--resume continues that run)"
         )
-        return None, 0
+        return None, None
     if checkpoint.exists():
         return checkpoint, checkpoint.resume(input_fingerprint(source.path), options())
     if resume:
         say(f"no checkpoint at {checkpoint.folder}: starting at row 1")
     checkpoint.create(input_fingerprint(source.path), options())
-    return checkpoint, 0
+    return checkpoint, None
 
 
 def run_batch(
@@ -312,9 +314,11 @@ def run_batch(
         say,
     )
     chunks = source.chunks(chunk_rows)
-    resumed = sum(len(chunk) for chunk in islice(chunks, done))  # read again, not labeled again
-    if done:
+    resumed = sum(len(chunk) for chunk in islice(chunks, done or 0))  # read again, not labeled again
+    if done is not None:
         say(f"resuming from {checkpoint.folder}: {resumed:,} rows done, labeling from row {resumed + 1:,}")
+        for path in (output, errors_path):
+            remove_leftovers(path)  # temporary outputs of the killed run
 
     def labeled_parts() -> Iterator[Part]:
         read = resumed
@@ -327,7 +331,7 @@ def run_batch(
     if checkpoint is None:
         parts = labeled_parts()
     else:
-        for number, part in enumerate(labeled_parts(), done + 1):
+        for number, part in enumerate(labeled_parts(), (done or 0) + 1):
             checkpoint.write(number, part)
         parts = checkpoint.parts()
     with batch_outputs(output, errors_path, fields, neutralise_formulas) as outputs:

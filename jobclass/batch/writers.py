@@ -4,6 +4,7 @@ target and renamed onto it only when complete, so an interrupted run never leave
 from __future__ import annotations
 
 import csv
+import glob
 import json
 import sys
 from pathlib import Path
@@ -35,6 +36,15 @@ def output_format(path: str | Path) -> str:
     if suffix not in formats:
         raise InputError(f"{path}: unknown output format (use .csv, .jsonl, .parquet or -)")
     return formats[suffix]
+
+
+def remove_leftovers(path: str | Path) -> None:
+    """Delete the temporary files that runs killed while writing `path` left beside it."""
+    if str(path) == "-":
+        return
+    target = write_through(path)
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.partial"):
+        leftover.unlink(missing_ok=True)
 
 
 class RowWriter:
