@@ -123,7 +123,13 @@ class Part:
     reports: list[IndexEntry]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {
+            "first_row": self.first_row,
+            "read": self.read,
+            "rows": self.rows,  # flat records: no deep copy needed (asdict's would cost 4x the dump)
+            "errors": self.errors,
+            "reports": [asdict(entry) for entry in self.reports],
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Part:
