@@ -164,6 +164,19 @@ def test_a_stale_checkpoint_is_reported_and_left_alone_without_resume(
     assert snapshot(tmp_path / "out.csv.checkpoint") == kept
 
 
+def test_a_damaged_checkpoint_is_a_one_line_error_naming_the_part(corpus, small_model, tmp_path, monkeypatch):
+    source = write_postings(corpus, tmp_path / "in.csv", 9)
+    output = tmp_path / "out.csv"
+    interrupted(monkeypatch, source, output, small_model)
+    part = tmp_path / "out.csv.checkpoint" / "00000002.json"
+    part.write_text(part.read_text(encoding="utf-8")[:100], encoding="utf-8")  # cut short
+    result = run("batch", source, "-o", output, "--model", small_model, "--chunk-size", CHUNK, "--resume")
+    assert result.exit_code == 1, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert f"{part}: unreadable" in result.stderr and "delete the checkpoint folder" in result.stderr
+    assert not output.exists()
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -201,6 +201,8 @@ class Checkpoint:
             )
         for path in self.folder.glob(".*.partial"):  # a part being written when the run was killed
             path.unlink(missing_ok=True)
+        for _ in self.parts():  # a damaged part fails now, not after the rest of the run
+            pass
         return self.finished()
 
     def finished(self) -> int:
