@@ -87,3 +87,20 @@ def test_an_output_symlink_is_written_through_to_its_target(inputs, small_model)
     assert os.path.islink("current.jsonl") and os.readlink("current.jsonl") == "labeled.jsonl"
     assert [json.loads(line)["id"] for line in Path("labeled.jsonl").read_text().splitlines()] == ["a"]
     assert Path("postings.jsonl").read_text(encoding="utf-8") == json.dumps({"id": "a", "text": TEXT}) + "\n"
+
+
+@pytest.mark.parametrize(
+    "output, message",
+    [
+        ("out.xlsx", "out.xlsx: unknown output format"),
+        ("missing/out.csv", "missing/out.csv: the folder"),
+        ("taken.csv", "taken.csv: is a directory"),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_refused_before_the_run(inputs, output, message):
+    """Outputs are assembled at the end of a run: a bad one must fail first, not after every row."""
+    os.mkdir("taken.csv")
+    result = run("batch", "postings.jsonl", "-o", output, "--model", "no-such-model.joblib", "--jobs", 1)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Error: {message}") and len(result.stderr.strip().splitlines()) == 1
+    assert not Path(f"{output}.checkpoint").exists()

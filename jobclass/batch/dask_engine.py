@@ -19,6 +19,7 @@ from pathlib import Path
 from jobclass.batch.readers import DEFAULT_MAX_CHARS, Columns, make_row
 from jobclass.batch.runner import BatchSummary, batch_outputs, label_chunk
 from jobclass.batch.targets import check_batch_targets
+from jobclass.batch.writers import check_output
 from jobclass.classifier import Classifier, load_model
 from jobclass.errors import InputError
 
@@ -63,6 +64,8 @@ def run_dask(
     """Label every row of a CSV/Parquet input (or glob) on a Dask cluster; same outputs as `run_batch`,
     never over any input file. No checkpoint: an interrupted run starts again."""
     check_batch_targets(input_path, output, errors_path)
+    for path in (output, errors_path):
+        check_output(path)
     from distributed import Client, LocalCluster
 
     started = time.perf_counter()

@@ -22,7 +22,7 @@ from jobclass.analysis import Analysis, analyse
 from jobclass.batch.checkpoint import Checkpoint, Part, checkpoint_path, input_fingerprint
 from jobclass.batch.readers import BatchInput, InputRow
 from jobclass.batch.targets import check_batch_targets
-from jobclass.batch.writers import RowWriter, remove_leftovers
+from jobclass.batch.writers import RowWriter, check_output, remove_leftovers
 from jobclass.classifier import Classifier, load_model
 from jobclass.corpus import file_sha256
 from jobclass.errors import InputError
@@ -300,6 +300,8 @@ def run_batch(
     alone).
     """
     check_batch_targets(source.path, output, errors_path, html_dir, checkpoint_path(output))
+    for path in (output, errors_path):
+        check_output(path)  # both are written at the end: a bad path fails now, not after the run
     started = time.perf_counter()
     say = notify or (lambda message: None)
     folder = None if html_dir is None else str(html_dir)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import glob
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -47,6 +48,28 @@ def remove_leftovers(path: str | Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def check_output(path: str | Path) -> Path | None:
+    """The file a RowWriter would write for `path` (None for stdout), once it is sure it can: a known
+    format, not a folder, in a folder that exists and is writable. Runs call it before any work, since
+    their outputs are written at the end."""
+    fmt = output_format(path)
+    if str(path) == "-":
+        return None
+    target = write_through(path)
+    if target.is_dir():
+        raise InputError(f"{path}: is a directory; give a file name ending in .csv, .jsonl or .parquet")
+    if not target.parent.is_dir():
+        raise InputError(f"{path}: the folder {target.parent} does not exist")
+    if not os.access(target.parent, os.W_OK):
+        raise InputError(f"{path}: cannot write there (permission denied)")
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            raise InputError(f"{path}: Parquet needs pyarrow: pip install 'jobclass[parquet]'") from None
+    return target
+
+
 class RowWriter:
     """Writes dict rows to `path` (CSV, JSONL, Parquet; "-" is JSONL on stdout) via a temporary file.
 
@@ -72,13 +95,7 @@ class RowWriter:
         if self.path == "-":
             self._handle = sys.stdout
             return self
-        target = write_through(self.path)
-        if target.is_dir():
-            raise InputError(
-                f"{self.path}: is a directory; give a file name ending in .csv, .jsonl or .parquet"
-            )
-        if not target.parent.is_dir():
-            raise InputError(f"{self.path}: the folder {target.parent} does not exist")
+        target = check_output(self.path)
         self._atomic = atomic_path(target)
         try:
             self._temp = str(self._atomic.__enter__())
