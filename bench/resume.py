@@ -170,7 +170,9 @@ def main() -> None:
         )
 
         with open(folder / "direct.jsonl", "wb") as handle:
-            direct, direct_cpu, _ = timed(batch_command(source, "-", args.jobs, model), stdout=handle)
+            errors = ("--errors", str(folder / "direct.errors.jsonl"))  # not jobclass.errors.jsonl here
+            command = batch_command(source, "-", args.jobs, model, *errors)
+            direct, direct_cpu, _ = timed(command, stdout=handle)
         print(
             f"1. no checkpoint (to stdout): {direct:.1f} s, {args.rows / direct:.0f} rows/s, "
             f"CPU {direct_cpu:.1f} s",
