@@ -157,6 +157,8 @@ def main() -> None:
     args = parser.parse_args()
     model = args.model or ensure_default_model()
     chunks = -(-args.rows // CHUNK_ROWS)
+    if chunks < 8:
+        parser.error(f"--rows {args.rows:,} is under 8 chunks; use at least {8 * CHUNK_ROWS:,}")
     with tempfile.TemporaryDirectory(dir=args.folder) as folder:
         folder = Path(folder)
         source = folder / "postings.csv"
