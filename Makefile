@@ -59,5 +59,6 @@ bench: $(STAMP)
 	$(BIN)/python bench/skills_gold.py
 	$(BIN)/python bench/profiles_dev.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/resume.py
 	$(BIN)/python bench/training.py
 	$(BIN)/python bench/serve.py

@@ -14,8 +14,10 @@ import click
 
 from jobclass import classifier
 from jobclass.analysis import Analysis, analyse
+from jobclass.batch.checkpoint import checkpoint_path
 from jobclass.batch.readers import DEFAULT_MAX_CHARS, BatchInput, Columns
-from jobclass.batch.runner import FIELDS, Progress, parse_fields, run_batch
+from jobclass.batch.runner import CHUNK_ROWS, FIELDS, Progress, parse_fields, run_batch
+from jobclass.batch.targets import check_batch_targets
 from jobclass.calibration import Calibration
 from jobclass.errors import JobclassError
 from jobclass.extraction import extract_skills
@@ -428,6 +430,13 @@ def progress_printer(enabled: bool):
     "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."
 )
 @click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=CHUNK_ROWS,
+    show_default=True,
+    help="Rows per chunk: the unit of work of a process and of the checkpoint (local engine).",
+)
+@click.option(
     "--errors",
     "errors_path",
     type=click.Path(path_type=Path),
@@ -464,6 +473,12 @@ def progress_printer(enabled: bool):
     default=None,
     help="Also write an HTML report per posting and an index.html into this folder (local engine).",
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted run from its checkpoint (OUTPUT.checkpoint), after its last finished "
+    "chunk; the input and options must be the same.",
+)
 @model_option
 @reported
 def batch(
@@ -474,6 +489,7 @@ def batch(
     id_col: str | None,
     fields: str | None,
     jobs: int | None,
+    chunk_size: int,
     errors_path: Path | None,
     max_chars: int,
     engine: str,
@@ -481,13 +497,15 @@ def batch(
     quiet: bool,
     keep_formulas: bool,
     html_dir: Path | None,
+    resume: bool,
     model_path: Path | None,
 ) -> None:
     """Label a file of postings: CSV, JSONL, Parquet, a directory of .txt files, or - (JSONL on stdin).
 
     Writes one row per posting (id, label, probabilities, confidence, skills, degree, years, profile fits,
     framing) and the rows it could not label, with their row number and reason, to OUTPUT.errors.jsonl.
-    Both files appear only when complete. labeled + errors = read.
+    Both files appear only when complete, never over the input. labeled + errors = read. Finished chunks
+    are kept in OUTPUT.checkpoint until then: after a crash, the same command with --resume goes on.
 
     Example:
 
@@ -496,6 +514,12 @@ def batch(
     columns = Columns(text_col, title_col, id_col)
     chosen = parse_fields(fields)
     errors_path = errors_path or Path(f"{'jobclass' if str(output) == '-' else output}.errors.jsonl")
+    checkpoint = checkpoint_path(output) if engine == "local" else None
+    check_batch_targets(input_path, output, errors_path, html_dir, checkpoint)
+    if engine == "dask" and (html_dir is not None or resume):
+        raise JobclassError(
+            f"{'--html-dir' if html_dir is not None else '--resume'} works with the local engine only"
+        )
     model_file = (
         classifier.ensure_default_model(lambda m: click.echo(m, err=True))
         if model_path is None
@@ -503,10 +527,6 @@ def batch(
     )
     workers = jobs or os.cpu_count() or 1
     show = progress_printer(not quiet and sys.stderr.isatty())
-    if html_dir is not None:
-        if engine == "dask":
-            raise JobclassError("--html-dir works with the local engine only")
-        html_dir.mkdir(parents=True, exist_ok=True)
     if engine == "dask":
         from jobclass.batch.dask_engine import run_dask
 
@@ -531,15 +551,19 @@ def batch(
             model_file,
             chosen,
             workers,
+            chunk_size,
             on_progress=show,
             html_dir=html_dir,
             neutralise_formulas=not keep_formulas,
+            resume=resume,
+            notify=lambda message: click.echo(message, err=True),
         )
     if show:
         click.echo("", err=True)
+    resumed = f" ({summary.resumed:,} rows from the checkpoint)" if summary.resumed else ""
     click.echo(
         f"read {summary.read:,}, labeled {summary.labeled:,}, errors {summary.errors:,} "
-        f"(written to {shown(errors_path)}), {summary.seconds:.1f} s",
+        f"(written to {shown(errors_path)}), {summary.seconds:.1f} s{resumed}",
         err=True,
     )
 

@@ -179,7 +179,7 @@ def test_two_jobs_keep_input_order_and_match_one_job(corpus, small_model, tmp_pa
     assert read_output(two)["id"].tolist() == corpus.head(40)["id"].tolist()
 
 
-def test_a_failure_mid_run_leaves_no_output_file(corpus, small_model, tmp_path, monkeypatch):
+def test_a_failure_mid_run_leaves_no_output_but_its_checkpoint(corpus, small_model, tmp_path, monkeypatch):
     source = tmp_path / "in.csv"
     corpus.head(12).to_csv(source, index=False)
     calls = []
@@ -198,7 +198,9 @@ def test_a_failure_mid_run_leaves_no_output_file(corpus, small_model, tmp_path, 
             BatchInput(source), output, tmp_path / "out.errors.jsonl", small_model, jobs=1, chunk_rows=4
         )
     assert not output.exists() and not (tmp_path / "out.errors.jsonl").exists()
-    assert list(tmp_path.iterdir()) == [source]  # no temporary file left behind either
+    checkpoint = tmp_path / "out.parquet.checkpoint"  # the first chunk, for --resume
+    assert sorted(tmp_path.iterdir()) == [source, checkpoint]  # no temporary file left behind either
+    assert sorted(path.name for path in checkpoint.iterdir()) == ["00000001.json", "state.json"]
 
 
 def test_unknown_formats_are_refused(tmp_path):

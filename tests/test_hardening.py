@@ -128,45 +128,42 @@ def test_batch_strips_html_from_the_text_column(tmp_path, small_model):
 
 def start_batch(source, output, model):
     command = [sys.executable, "-m", "jobclass", "batch", str(source), "-o", str(output),
-               "--model", str(model), "--jobs", "1", "--quiet"]  # fmt: skip
+               "--model", str(model), "--jobs", "1", "--quiet", "--chunk-size", "8"]  # fmt: skip
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
-def wait_for_partial(folder, process, timeout=60):
-    """Wait until the run has opened its temporary output (it is labeling), then a little longer."""
+def wait_for_a_finished_chunk(checkpoint, process, timeout=60):
+    """Wait until the run has checkpointed its first chunk (it is labeling the next ones)."""
     deadline = time.monotonic() + timeout
-    while not list(folder.glob(".out.csv.*.partial")):
+    while not (checkpoint / "00000001.json").exists():
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    time.sleep(0.7)
     assert process.poll() is None, "the run ended before it could be interrupted"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGKILL])
-def test_a_killed_batch_leaves_no_output_and_a_rerun_is_complete(
-    corpus, small_model, tmp_path, signal_number
-):
+def test_an_interrupted_batch_leaves_no_output_and_resumes(corpus, small_model, tmp_path):
+    """Ctrl-C (SIGINT): one line, no output and no temporary file; the finished chunks stay in the
+    checkpoint and --resume completes the run. (SIGKILL at several points: test_batch_resume.)"""
     source = tmp_path / "in.csv"
     rows = corpus.head(100).assign(description=lambda f: f["description"] + " Ref " + f.index.astype(str))
     rows.to_csv(source, index=False)
-    output = tmp_path / "out.csv"
+    output, checkpoint = tmp_path / "out.csv", tmp_path / "out.csv.checkpoint"
     process = start_batch(source, output, small_model)
-    wait_for_partial(tmp_path, process)
-    os.killpg(process.pid, signal_number)
+    wait_for_a_finished_chunk(checkpoint, process)
+    os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode != 0
+    assert process.returncode != 0 and b"Traceback" not in stderr
     assert not output.exists() and not (tmp_path / "out.csv.errors.jsonl").exists()
-    if signal_number == signal.SIGINT:  # cleaned up, and said so in one line
-        assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob(".*.partial"))
-        assert b"Traceback" not in stderr
+    assert not list(tmp_path.glob("**/.*.partial"))
     summary = run_batch(
-        BatchInput(source), output, tmp_path / "out.csv.errors.jsonl", small_model
-    )  # the rerun
-    assert summary.labeled == 100 and summary.errors == 0
+        BatchInput(source), output, tmp_path / "out.csv.errors.jsonl", small_model, chunk_rows=8, resume=True
+    )
+    assert summary.labeled == 100 and summary.errors == 0 and summary.resumed >= 8
     with open(output, encoding="utf-8", newline="") as handle:
         assert [row["id"] for row in csv.DictReader(handle)] == corpus.head(100)["id"].tolist()
+    assert not checkpoint.exists()
 
 
 def test_training_drops_duplicate_and_conflicting_rows_with_counted_warnings(tiny_csv, tmp_path):
@@ -239,17 +236,36 @@ def test_utf16_with_a_bom_is_read(small_model, tmp_path):
     assert json.loads(result.stdout)["title"] == "Data Scientist"
 
 
-def test_a_full_disk_mid_batch_is_one_line_and_leaves_no_file(small_model, tmp_path, monkeypatch):
-    from jobclass.batch import writers
+@pytest.mark.parametrize("writing", ["a part", "the output"])
+def test_a_full_disk_mid_batch_is_one_line_and_leaves_no_file_but_the_checkpoint(
+    small_model, tmp_path, monkeypatch, writing
+):
+    from jobclass.batch import checkpoint, writers
 
-    def full_disk(self, rows):
+    def full_disk(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(writers.RowWriter, "write", full_disk)
+    if writing == "a part":
+        real_fsync, calls = os.fsync, []
+
+        def fsync(handle):  # the state and the first part are written; the second part fails
+            calls.append(handle)
+            return real_fsync(handle) if len(calls) < 3 else full_disk()
+
+        monkeypatch.setattr(checkpoint.os, "fsync", fsync)
+    else:
+        monkeypatch.setattr(writers.RowWriter, "write", full_disk)
     output = tmp_path / "out.csv"
-    result = run("batch", EXAMPLES_DIR, "-o", output, "--model", small_model, "--jobs", "1", "--quiet")
-    one_line_error(result, "No space left on device")
-    assert list(tmp_path.iterdir()) == []
+    args = ("batch", EXAMPLES_DIR, "-o", output, "--model", small_model, "--jobs", "1", "--quiet")
+    one_line_error(run(*args, "--chunk-size", "2"), "No space left on device")
+    assert [path.name for path in tmp_path.iterdir()] == ["out.csv.checkpoint"]
+    assert not list(tmp_path.glob("**/.*.partial"))
+    monkeypatch.undo()  # space freed
+    result = run(*args, "--chunk-size", "2", "--resume")
+    assert result.exit_code == 0, result.output
+    assert "read 4, labeled 4, errors 0" in result.stderr
+    assert f"({2 if writing == 'a part' else 4} rows from the checkpoint)" in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.csv", "out.csv.errors.jsonl"]
 
 
 def test_an_output_path_that_is_a_folder_is_one_line(small_model, tmp_path):

@@ -5,7 +5,8 @@ inside quoted fields, so a CSV cannot be split by byte ranges) and then repartit
 CSVs into several files, or use Parquet. A malformed CSV row fails its file, unlike the local engine,
 which sends it to the errors file. The verified model is loaded here and shipped to every
 worker once (`Client.scatter(..., broadcast=True)`); partitions are labeled on the workers and written
-here, in input order, by the same writers as the local engine. Needs `pip install 'jobclass[dask]'`.
+here, in input order, by the same writers as the local engine. It keeps no checkpoint (`--resume` is
+refused). Needs `pip install 'jobclass[dask]'`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from jobclass.batch.readers import DEFAULT_MAX_CHARS, Columns, make_row
 from jobclass.batch.runner import BatchSummary, batch_outputs, label_chunk
+from jobclass.batch.targets import check_batch_targets
+from jobclass.batch.writers import check_output
 from jobclass.classifier import Classifier, load_model
 from jobclass.errors import InputError
 
@@ -58,7 +61,11 @@ def run_dask(
     max_chars: int = DEFAULT_MAX_CHARS,
     neutralise_formulas: bool = True,
 ) -> BatchSummary:
-    """Label every row of a CSV/Parquet input (or glob) on a Dask cluster; same outputs as `run_batch`."""
+    """Label every row of a CSV/Parquet input (or glob) on a Dask cluster; same outputs as `run_batch`,
+    never over any input file. No checkpoint: an interrupted run starts again."""
+    check_batch_targets(input_path, output, errors_path)
+    for path in (output, errors_path):
+        check_output(path)
     from distributed import Client, LocalCluster
 
     started = time.perf_counter()

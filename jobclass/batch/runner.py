@@ -1,7 +1,9 @@
 """The batch runner: chunks in, labeled rows and error rows out, in input order, on N processes.
 
 `label_chunk` is the one per-chunk function; the local engine maps it over chunks in worker processes
-(each loads the model and the spaCy pipeline once) and the Dask engine over dataframe partitions.
+(each loads the model and the spaCy pipeline once) and the Dask engine over dataframe partitions. The
+local engine keeps each finished chunk in a checkpoint (`checkpoint.py`) and assembles the outputs from
+it at the end, so a killed run can resume.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from jobclass.analysis import Analysis, analyse
+from jobclass.batch.checkpoint import Checkpoint, Part, checkpoint_path, input_fingerprint
 from jobclass.batch.readers import BatchInput, InputRow
-from jobclass.batch.writers import RowWriter
+from jobclass.batch.targets import check_batch_targets
+from jobclass.batch.writers import RowWriter, check_output, remove_leftovers
 from jobclass.classifier import Classifier, load_model
+from jobclass.corpus import file_sha256
 from jobclass.errors import InputError
 from jobclass.labels import LABELS
 from jobclass.report import IndexEntry, index_html, report_file_name, report_html, write_html
@@ -134,6 +140,7 @@ class BatchSummary:
     labeled: int
     errors: int
     seconds: float
+    resumed: int = 0  # rows that a resumed run took from its checkpoint
 
     def to_dict(self) -> dict:
         return {
@@ -141,6 +148,7 @@ class BatchSummary:
             "labeled": self.labeled,
             "errors": self.errors,
             "seconds": round(self.seconds, 2),
+            "resumed": self.resumed,
         }
 
 
@@ -149,10 +157,12 @@ class Progress:
     done: int
     total: int | None
     seconds: float
+    resumed: int = 0  # of `done`, the rows taken from a checkpoint
 
     @property
     def rate(self) -> float:
-        return self.done / self.seconds if self.seconds > 0 else 0.0
+        """Rows labeled per second by this run."""
+        return (self.done - self.resumed) / self.seconds if self.seconds > 0 else 0.0
 
 
 ERROR_TYPES = {"row": "int", "id": "string", "reason": "string"}
@@ -175,8 +185,8 @@ class BatchOutputs:
         self.labeled += len(rows)
         self.errors += len(errors)
 
-    def summary(self, seconds: float) -> BatchSummary:
-        return BatchSummary(self.read, self.labeled, self.errors, seconds)
+    def summary(self, seconds: float, resumed: int = 0) -> BatchSummary:
+        return BatchSummary(self.read, self.labeled, self.errors, seconds, resumed)
 
 
 @contextmanager
@@ -216,6 +226,59 @@ def labeled_chunks(
             yield done_chunk, future.result()
 
 
+def output_options(
+    source: BatchInput,
+    fields: list[str],
+    chunk_rows: int,
+    html_dir: str | None,
+    neutralise_formulas: bool,
+    model_path: str,
+) -> dict:
+    """The options that shape a run's output, as its checkpoint records them."""
+    return {
+        "fields": None if list(fields) == FIELDS else list(fields),  # None: all of them
+        "text_col": source.columns.text,
+        "title_col": source.columns.title,
+        "id_col": source.columns.id,
+        "max_chars": source.max_chars,
+        "keep_formulas": not neutralise_formulas,
+        "html_dir": None if html_dir is None else str(Path(html_dir).resolve()),
+        "chunk_rows": chunk_rows,
+        "model_sha256": file_sha256(model_path),
+    }
+
+
+def open_checkpoint(
+    source: BatchInput,
+    output: str | Path,
+    options: Callable[[], dict],
+    resume: bool,
+    say: Callable[[str], None],
+) -> tuple[Checkpoint | None, int | None]:
+    """The checkpoint this run writes and how many of its chunks were done (None: a new checkpoint).
+
+    None when reading stdin or writing stdout, or when an interrupted run's checkpoint is there and
+    `resume` is off (it is left alone); with `resume`, the checkpoint there once its input and options
+    are checked."""
+    if source.path == "-" or str(output) == "-":
+        if resume:
+            raise InputError("--resume needs an input file and an output file (not -)")
+        return None, None
+    checkpoint = Checkpoint(checkpoint_path(output))
+    if checkpoint.exists() and not resume:
+        say(
+            f"warning: {checkpoint.folder} holds {checkpoint.finished():,} finished chunks of an interrupted "
+            "run: left alone; this run starts at row 1 and keeps no checkpoint (--resume continues that run)"
+        )
+        return None, None
+    if checkpoint.exists():
+        return checkpoint, checkpoint.resume(input_fingerprint(source.path), options())
+    if resume:
+        say(f"no checkpoint at {checkpoint.folder}: starting at row 1")
+    checkpoint.create(input_fingerprint(source.path), options())
+    return checkpoint, None
+
+
 def run_batch(
     source: BatchInput,
     output: str | Path,
@@ -227,23 +290,63 @@ def run_batch(
     on_progress: Callable[[Progress], None] | None = None,
     html_dir: str | Path | None = None,
     neutralise_formulas: bool = True,
+    resume: bool = False,
+    notify: Callable[[str], None] | None = None,
 ) -> BatchSummary:
     """Label every row of `source` into `output`; unlabelable rows go to `errors_path` (JSONL).
 
-    Both files are written atomically. labeled + errors = read, always. CSV cells that a spreadsheet
-    would run as formulas are neutralised unless `neutralise_formulas` is off. With `html_dir`, every labeled
-    posting also gets an HTML report there, and `index.html` lists them all once the run is complete.
+    Both files are written atomically, never over the input. labeled + errors = read, always. CSV cells that
+    a spreadsheet would run as formulas are neutralised unless `neutralise_formulas` is off. With
+    `html_dir`, every labeled posting also gets an HTML report there, and `index.html` lists them all once
+    the run is complete. From a file into a file, finished chunks are kept in `OUTPUT.checkpoint/` until
+    the outputs are in place; `resume` continues an interrupted run after its last finished chunk, with
+    the same outputs as an uninterrupted run. `notify` gets one-line notices (resuming, a checkpoint left
+    alone).
     """
+    check_batch_targets(source.path, output, errors_path, html_dir, checkpoint_path(output))
+    for path in (output, errors_path):
+        check_output(path)  # both are written at the end: a bad path fails now, not after the run
     started = time.perf_counter()
+    say = notify or (lambda message: None)
     folder = None if html_dir is None else str(html_dir)
-    entries: list[IndexEntry] = []
-    with batch_outputs(output, errors_path, fields, neutralise_formulas) as outputs:
-        chunks = labeled_chunks(source.chunks(chunk_rows), str(model_path), fields, jobs, folder)
-        for chunk, result in chunks:
-            outputs.write(len(chunk), result.rows, result.errors)
-            entries += result.reports
+    if folder is not None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    model_file = str(model_path)
+    checkpoint, done = open_checkpoint(
+        source,
+        output,
+        lambda: output_options(source, fields, chunk_rows, folder, neutralise_formulas, model_file),
+        resume,
+        say,
+    )
+    chunks = source.chunks(chunk_rows)
+    resumed = sum(len(chunk) for chunk in islice(chunks, done or 0))  # read again, not labeled again
+    if done is not None:
+        say(f"resuming from {checkpoint.folder}: {resumed:,} rows done, labeling from row {resumed + 1:,}")
+        for path in (output, errors_path):
+            remove_leftovers(path)  # temporary outputs of the killed run
+
+    def labeled_parts() -> Iterator[Part]:
+        read = resumed
+        for chunk, result in labeled_chunks(chunks, model_file, fields, jobs, folder):
+            yield Part(chunk[0].row, len(chunk), result.rows, result.errors, result.reports)
+            read += len(chunk)
             if on_progress:
-                on_progress(Progress(outputs.read, source.total, time.perf_counter() - started))
+                on_progress(Progress(read, source.total, time.perf_counter() - started, resumed))
+
+    if checkpoint is None:
+        parts = labeled_parts()
+    else:
+        for number, part in enumerate(labeled_parts(), (done or 0) + 1):
+            checkpoint.write(number, part)
+        parts = checkpoint.parts()
+    with batch_outputs(output, errors_path, fields, neutralise_formulas) as outputs:
+        entries: list[IndexEntry] = []
+        for part in parts:
+            outputs.write(part.read, part.rows, part.errors)
+            entries += part.reports
         if folder is not None:
             write_html(Path(folder) / "index.html", index_html(entries))
-    return outputs.summary(time.perf_counter() - started)
+    if checkpoint is not None:
+        checkpoint.remove()
+    return outputs.summary(time.perf_counter() - started, resumed)

@@ -4,11 +4,14 @@ target and renamed onto it only when complete, so an interrupted run never leave
 from __future__ import annotations
 
 import csv
+import glob
 import json
+import os
 import sys
 from pathlib import Path
 
 from jobclass.atomic import atomic_path
+from jobclass.batch.targets import write_through
 from jobclass.errors import InputError
 
 LIST_SEPARATOR = "; "
@@ -36,11 +39,43 @@ def output_format(path: str | Path) -> str:
     return formats[suffix]
 
 
+def remove_leftovers(path: str | Path) -> None:
+    """Delete the temporary files that runs killed while writing `path` left beside it."""
+    if str(path) == "-":
+        return
+    target = write_through(path)
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.partial"):
+        leftover.unlink(missing_ok=True)
+
+
+def check_output(path: str | Path) -> Path | None:
+    """The file a RowWriter would write for `path` (None for stdout), once it is sure it can: a known
+    format, not a folder, in a folder that exists and is writable. Runs call it before any work, since
+    their outputs are written at the end."""
+    fmt = output_format(path)
+    if str(path) == "-":
+        return None
+    target = write_through(path)
+    if target.is_dir():
+        raise InputError(f"{path}: is a directory; give a file name ending in .csv, .jsonl or .parquet")
+    if not target.parent.is_dir():
+        raise InputError(f"{path}: the folder {target.parent} does not exist")
+    if not os.access(target.parent, os.W_OK):
+        raise InputError(f"{path}: cannot write there (permission denied)")
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            raise InputError(f"{path}: Parquet needs pyarrow: pip install 'jobclass[parquet]'") from None
+    return target
+
+
 class RowWriter:
     """Writes dict rows to `path` (CSV, JSONL, Parquet; "-" is JSONL on stdout) via a temporary file.
 
     Use as a context manager: on a clean exit the file is renamed into place; on an exception the
-    temporary file is removed and the final name is left untouched.
+    temporary file is removed and the final name is left untouched. A symlink is written through: its
+    target is replaced, the link kept.
     """
 
     def __init__(
@@ -60,13 +95,7 @@ class RowWriter:
         if self.path == "-":
             self._handle = sys.stdout
             return self
-        target = Path(self.path)
-        if target.is_dir():
-            raise InputError(
-                f"{self.path}: is a directory; give a file name ending in .csv, .jsonl or .parquet"
-            )
-        if not target.parent.is_dir():
-            raise InputError(f"{self.path}: the folder {target.parent} does not exist")
+        target = check_output(self.path)
         self._atomic = atomic_path(target)
         try:
             self._temp = str(self._atomic.__enter__())
