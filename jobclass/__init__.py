@@ -3,6 +3,7 @@
 from jobclass.analysis import Analysis, analyse
 from jobclass.classifier import Classifier, Prediction, TermWeight, TrainingResult, load_model, train
 from jobclass.errors import DataError, InputError, JobclassError, ModelError, ProfileError, TaxonomyError
+from jobclass.evaluation import Evaluation
 from jobclass.extraction import FoundSkill, SkillsReport, extract_skills
 from jobclass.framing import Framing
 from jobclass.labels import LABELS
@@ -20,6 +21,7 @@ __all__ = [
     "Analysis",
     "Classifier",
     "DataError",
+    "Evaluation",
     "Evidence",
     "FoundSkill",
     "Framing",

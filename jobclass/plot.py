@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from jobclass.atomic import atomic_path
-from jobclass.classifier import Evaluation
 from jobclass.errors import JobclassError
+from jobclass.evaluation import Evaluation
 from jobclass.labels import LABELS
 
 

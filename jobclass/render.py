@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from jobclass.analysis import Analysis
 from jobclass.calibration import REVIEW_MIN_THRESHOLD, TITLE_MIN_WEIGHT, Calibration
-from jobclass.classifier import Evaluation, Prediction
+from jobclass.classifier import Prediction
+from jobclass.evaluation import Evaluation
 from jobclass.extraction import SkillsReport
 from jobclass.labels import DISPLAY_NAMES, LABELS
 from jobclass.model import CrossValidation, Metrics
