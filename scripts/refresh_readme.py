@@ -17,8 +17,9 @@ def run(command: str) -> str:
     return (result.stdout + result.stderr).rstrip("\n")
 
 
-def refresh_block(body: str) -> str:
-    """Split a block into `$ command` sections (continuation lines end in a backslash) and re-run each."""
+def refresh_block(body: str, run=run) -> str:
+    """Split a block into `$ command` sections (continuation lines end in a backslash) and re-run each
+    with `run` (command -> its output)."""
     sections = []
     lines = body.rstrip("\n").split("\n")
     i = 0

@@ -21,6 +21,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from refresh_readme import refresh_block  # the same `$ command` splitting, run here against servers
+
 BLOCK = re.compile(r"^```console\n(\$ .*?)^```$", re.DOTALL | re.MULTILINE)
 ROOT = Path(__file__).resolve().parent.parent
 servers: list[subprocess.Popen] = []
@@ -55,21 +57,6 @@ def run(command: str, folder: Path) -> str:
         return start_server(command, folder)
     result = subprocess.run(command, shell=True, capture_output=True, text=True)
     return (result.stdout + result.stderr).rstrip("\n")
-
-
-def refresh_block(body: str, folder: Path) -> str:
-    sections, lines, i = [], body.rstrip("\n").split("\n"), 0
-    while i < len(lines):
-        command_lines = [lines[i]]
-        while command_lines[-1].endswith("\\"):
-            i += 1
-            command_lines.append(lines[i])
-        i += 1
-        while i < len(lines) and not lines[i].startswith("$ "):
-            i += 1
-        command = "\n".join(command_lines)
-        sections.append(f"{command}\n{run(command[2:], folder)}")
-    return "\n\n".join(sections) + "\n"
 
 
 def screenshots(url: str) -> None:
@@ -115,7 +102,14 @@ def main() -> None:
     text = path.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as folder:
         try:
-            text = BLOCK.sub(lambda m: "```console\n" + refresh_block(m.group(1), Path(folder)) + "```", text)
+            text = BLOCK.sub(
+                lambda m: (
+                    "```console\n"
+                    + refresh_block(m.group(1), lambda command: run(command, Path(folder)))
+                    + "```"
+                ),
+                text,
+            )
             screenshots("http://127.0.0.1:8000")
         finally:
             for server in servers:
