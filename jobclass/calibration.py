@@ -1,11 +1,11 @@
 """Calibrated probabilities: temperature scaling, evidence shrinkage, expected calibration error, and
 the review and out-of-scope thresholds.
 
-The classifier's raw scores are turned into probabilities by a softmax at a temperature, one for
-postings with a title and one for content alone, and pulled toward uniform where a posting holds few
-terms the model knows. All of it is fitted on postings the model never saw that are as hard as real
-ones (`data/calibration_postings.csv`), not on cross-validation over the training corpus: that corpus
-is written clearly enough to be separable, and CV on it would make every probability near 1.
+The classifier's raw scores of the text are turned into probabilities by a softmax at a temperature,
+pulled toward uniform where a posting holds few terms the model knows; a title that names a role then
+weighs in by Bayes' rule at the title weight. All of it is fitted on postings the model never saw,
+written to be as hard as real ones (`data/calibration_postings.csv`), not on cross-validation over the
+training corpus: that corpus is separable, and CV on it would make every probability near 1.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ REVIEW_MIN_THRESHOLD = 0.75
 # more often and its probabilities truer at a weight of 3 (dev gold, docs/model_selection.md).
 TITLE_MIN_WEIGHT = 3.0
 THRESHOLD_GRID = np.round(np.arange(0.30, 1.0, 0.01), 2)
-# Postings flagged out of scope in CV must be out of scope at least this often.
+# Calibration postings flagged out of scope must be out of scope at least this often.
 SCOPE_MIN_PRECISION = 0.8
 
 

@@ -113,6 +113,12 @@ class TrainingResult:
     warnings: tuple[str, ...] = ()
 
 
+def title_indices(titles: list[str | None], profiles: Profiles) -> np.ndarray:
+    """The LABELS index of the role each title names by `profiles`' title rules, -1 where it names none."""
+    roles = (read_title(title, profiles).role for title in titles)
+    return np.array([LABELS.index(role) if role else -1 for role in roles])
+
+
 class Classifier:
     """A loaded, verified model. `predict(text, title=None)` classifies one posting."""
 
@@ -148,26 +154,28 @@ class Classifier:
         postings = list(postings)
         if not postings:
             return [], []
-        features = self.model.features([p.text for p in postings])
-        content = self.calibration.content_probabilities(
-            self.model.role_scores(features), self.model.evidence(features)
-        )
-        titled = with_title_evidence(
-            content, self._title_index(postings, profiles), self.calibration.title_weight
-        )
-        out_of_scope = self.model.scope_scores(features) >= self.calibration.scope_threshold
+        features, titled, content, out_of_scope = self._readings(postings, profiles)
         hidden = [Posting(p.text, None, p.source) for p in postings]
         return (
             self._predictions(features, titled, postings, out_of_scope),
             self._predictions(features, content, hidden, out_of_scope),
         )
 
-    @staticmethod
-    def _title_index(postings: list[Posting], profiles: Profiles | None) -> np.ndarray:
-        """The LABELS index of the role each posting's title names, -1 where it names none."""
-        profiles = profiles or load_profiles()
-        roles = (read_title(p.title, profiles).role if p.title else None for p in postings)
-        return np.array([LABELS.index(role) if role else -1 for role in roles])
+    def _readings(self, postings: list[Posting], profiles: Profiles | None):
+        """The text features, the probabilities with the title's evidence and on content alone (columns in
+        LABELS order), and the out-of-scope flags of each posting."""
+        features = self.model.features([p.text for p in postings])
+        content = self.calibration.content_probabilities(
+            self.model.role_scores(features), self.model.evidence(features)
+        )
+        titles = title_indices([p.title for p in postings], profiles or load_profiles())
+        titled = with_title_evidence(content, titles, self.calibration.title_weight)
+        return (
+            features,
+            titled,
+            content,
+            self.model.scope_scores(features) >= self.calibration.scope_threshold,
+        )
 
     def _predictions(
         self, features, probabilities: np.ndarray, postings: list[Posting], out_of_scope: np.ndarray
@@ -215,13 +223,10 @@ class Classifier:
                 f"{data}: no column {group_by!r} to group by; columns: {', '.join(frame.columns)}"
             )
         postings = [
-            Posting(text=text, title=title if use_title else None)
-            for text, title in zip(frame["description"], frame["title"], strict=True)
+            Posting(text, title) for text, title in zip(frame["description"], frame["title"], strict=True)
         ]
-        titled, content = self.predict_with_and_without_titles(postings)
-        predictions = titled if use_title else content
-        probabilities = np.array([[p.probabilities[label] for label in LABELS] for p in predictions])
-        flagged_out = np.array([p.out_of_scope for p in predictions])
+        _, titled, content, flagged_out = self._readings(postings, None)
+        probabilities = titled if use_title else content
         truth = frame["label"].to_numpy()
         marked_out = (frame["scope"] == "out").to_numpy()
         groups = {"all": np.ones(len(frame), dtype=bool)}
@@ -262,9 +267,8 @@ def train(
     calibration, calibration_file = None, None
     if calibration_data is not None:
         held_out = load_labeled(calibration_data)
-        profiles = load_profiles()
-        title_roles = [read_title(title, profiles).role for title in held_out["title"]]
-        calibration = calibrate(held_out_scores(model, held_out, title_roles))
+        titles = title_indices(held_out["title"].tolist(), load_profiles())
+        calibration = calibrate(held_out_scores(model, held_out, titles))
         calibration_file = {
             "file": Path(calibration_data).name,
             "sha256": file_sha256(calibration_data),

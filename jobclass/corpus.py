@@ -54,7 +54,7 @@ def load_labeled(path: str | Path) -> pd.DataFrame:
         found = ", ".join(frame.columns) or "none"
         raise DataError(f"{path}: missing column(s) {', '.join(missing)}; columns found: {found}")
     frame = frame.copy()
-    if "scope" not in frame and "clarity" in frame:  # an evaluation file marks out-of-scope work so
+    if "scope" not in frame and "clarity" in frame:  # an evaluation file marks out-of-scope work by clarity
         frame["scope"] = (
             frame["clarity"].str.strip().map(lambda clarity: "out" if clarity == "other" else "in")
         )

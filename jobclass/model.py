@@ -224,13 +224,10 @@ def score(true_labels, predicted_labels) -> Metrics:
 
 @dataclass(frozen=True)
 class CrossValidation:
-    """Out-of-fold results of k-fold CV grouped by writing slice: each held-out posting's decision
-    scores on its content (columns in LABELS order) and the metrics of their top labels."""
+    """Out-of-fold metrics of k-fold CV grouped by writing slice, on the content of each held-out posting."""
 
     metrics: Metrics
     folds: int
-    scores: np.ndarray
-    true_index: np.ndarray
 
     def to_dict(self) -> dict:
         return {"folds": self.folds, "grouped_by": "slice", "content_only": self.metrics.to_dict()}
@@ -301,15 +298,16 @@ class HeldOutScores:
     fragment_evidence: np.ndarray
 
 
-def held_out_scores(model: RoleModel, frame: pd.DataFrame, title_roles: list[str | None]) -> HeldOutScores:
-    """Score labeled postings the model was not trained on; `title_roles` are the roles their titles name."""
+def held_out_scores(model: RoleModel, frame: pd.DataFrame, title_index: np.ndarray) -> HeldOutScores:
+    """Score labeled postings the model was not trained on; `title_index` holds the LABELS index of the
+    role each title names (-1 for none)."""
     texts = frame["description"].tolist()
     features, pieces = model.features(texts), model.features(fragments(texts))
     return HeldOutScores(
         scores=model.role_scores(features),
         true_index=np.array([LABELS.index(label) for label in frame["label"]]),
         evidence=model.evidence(features),
-        title_index=np.array([LABELS.index(role) if role else -1 for role in title_roles]),
+        title_index=np.asarray(title_index),
         scope_scores=model.scope_scores(features),
         out_of_scope=(frame["scope"] == "out").to_numpy(),
         fragment_scores=model.role_scores(pieces),
@@ -346,10 +344,4 @@ def fit_and_cross_validate(
     for (_, test_index), fold in zip(splits, results, strict=True):
         scores[test_index] = fold
     truth = frame["label"].to_numpy()
-    cv = CrossValidation(
-        metrics=score(truth, np.array(LABELS)[scores.argmax(axis=1)]),
-        folds=folds,
-        scores=scores,
-        true_index=np.array([LABELS.index(label) for label in truth]),
-    )
-    return model, cv
+    return model, CrossValidation(metrics=score(truth, np.array(LABELS)[scores.argmax(axis=1)]), folds=folds)

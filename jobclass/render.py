@@ -137,8 +137,7 @@ def framing_lines(analysis: Analysis) -> list[str]:
     lines = [
         f"  {'title role:':<15}{named}",
         f"  {'content only:':<15}{analysis.content_prediction.label} "
-        f"({analysis.content_prediction.confidence:.3f})"
-        + ("  out of scope: none of the four roles" if analysis.prediction.out_of_scope else ""),
+        f"({analysis.content_prediction.confidence:.3f})",
         f"  {'profile fit:':<15}{fits_line(analysis.fits)}",
         f"  {'framing:':<15}{analysis.framing.label}",
     ]
@@ -163,8 +162,14 @@ def analysis_text(analysis: Analysis) -> str:
 def check_text(analysis: Analysis) -> str:
     """The `check` block: source and title, then profile fits and framing."""
     prediction = analysis.prediction
+    scope = [f"  {'out of scope:':<15}yes, none of the four roles"] if prediction.out_of_scope else []
     return "\n".join(
-        [prediction.source, f"  {'title:':<15}{prediction.title or '(none)'}", *framing_lines(analysis)]
+        [
+            prediction.source,
+            f"  {'title:':<15}{prediction.title or '(none)'}",
+            *scope,
+            *framing_lines(analysis),
+        ]
     )
 
 

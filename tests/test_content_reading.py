@@ -92,7 +92,9 @@ def test_secondary_and_out_of_scope_reach_every_output(small_model, tmp_path):
     record = json.loads(run("predict", EXAMPLES / "data_scientist.txt", "--json", "--model", path).stdout)
     assert record["out_of_scope"] is True and "secondary" in record
     text = run("predict", EXAMPLES / "data_scientist.txt", "--model", path).stdout
-    assert "out of scope:  yes, none of the four roles" in text
+    assert "out of scope:  yes, none of the four roles" in text and text.count("out of scope") == 1
+    check_text = run("check", EXAMPLES / "data_scientist.txt", "--model", path).stdout
+    assert "out of scope:  yes, none of the four roles" in check_text
     check = json.loads(run("check", EXAMPLES / "data_scientist.txt", "--json", "--model", path).stdout)
     assert check["out_of_scope"] is True
     report = tmp_path / "r.html"
