@@ -24,7 +24,7 @@ from jobclass.classifier import load_model
 from jobclass.corpus import load_labeled
 from jobclass.labels import LABELS
 from jobclass.model import score
-from jobclass.reading import read_text
+from jobclass.reader import read_text
 from jobclass.render import metrics_text
 from jobclass.text import Posting
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from jobclass.analysis import analyse
 from jobclass.classifier import DEFAULT_DATA, ensure_default_model, load_model
-from jobclass.reading import read_text
+from jobclass.reader import read_text
 from jobclass.text import Posting
 
 HOST = "127.0.0.1"  # never anything else: this benchmark loads this machine only

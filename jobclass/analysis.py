@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jobclass.classifier import Classifier, Prediction
-from jobclass.extraction import SkillsReport
 from jobclass.framing import Framing, judge_framing
-from jobclass.profile_check import ProfileFit
 from jobclass.profiles import load_profiles
-from jobclass.reading import read_text
+from jobclass.profiles.fit import ProfileFit
+from jobclass.reader import read_text
+from jobclass.skills.extraction import SkillsReport
 from jobclass.text import Posting
 from jobclass.titles import TitleReading, read_title
 

@@ -35,7 +35,7 @@ from jobclass.model import (
 )
 from jobclass.persist import environment_versions, load_verified, read_manifest, save_model
 from jobclass.profiles import DEFAULT_PROFILES, Profiles, load_profiles
-from jobclass.taxonomy import DEFAULT_TAXONOMY
+from jobclass.skills.taxonomy import DEFAULT_TAXONOMY
 from jobclass.text import Posting
 from jobclass.titles import read_title
 

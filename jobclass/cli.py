@@ -20,13 +20,12 @@ from jobclass.batch.runner import CHUNK_ROWS, FIELDS, Progress, parse_fields, ru
 from jobclass.batch.targets import check_batch_targets
 from jobclass.calibration import Calibration
 from jobclass.errors import JobclassError
-from jobclass.extraction import extract_skills
 from jobclass.labels import LABELS
 from jobclass.model import DEFAULT_CONFIG
 from jobclass.persist import manifest_path
 from jobclass.plot import plot_evaluation
 from jobclass.profiles import load_profiles
-from jobclass.reading import MAX_READ_CHARS
+from jobclass.reader import MAX_READ_CHARS, extract_skills
 from jobclass.render import (
     analysis_text,
     calibration_text,

@@ -7,8 +7,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from jobclass.labels import LABELS
-from jobclass.reading import read_text
-from jobclass.taxonomy import load_taxonomy
+from jobclass.reader import read_text
+from jobclass.skills.taxonomy import load_taxonomy
 
 
 class ReadingFeatures(TransformerMixin, BaseEstimator):

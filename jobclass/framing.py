@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jobclass.labels import LABELS
-from jobclass.profile_check import MissingGroup, ProfileFit
 from jobclass.profiles import Profile, Profiles
+from jobclass.profiles.fit import MissingGroup, ProfileFit
 from jobclass.titles import TitleReading
 
 CONSISTENT, LEANS, MISMATCH = "consistent", "leans", "mismatch"

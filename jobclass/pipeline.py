@@ -1,8 +1,20 @@
-"""The one spaCy pipeline every posting goes through: tokenizer, lemma norms, skills, profile phrases.
+"""The spaCy face of the reading core: the `jobclass_skills` and `jobclass_profiles` components, a
+tokenizer built from the core's tokens, and `posting_pipeline()` with all three.
 
-Built from `spacy.blank("en")`; nothing is downloaded. Lemmas come from spaCy's English lookup table
-(the `spacy-lookups-data` package) and are stored as each word's NORM, computed once per vocabulary
-entry, so "Deploying", "deployed" and "deploys" all have the norm "deploy" at no per-token cost.
+The components are thin adapters: they read `doc.text` with the same reader the CLI uses
+(`jobclass.reader`) and turn its character spans into spaCy spans, so a spaCy pipeline gets exactly
+the spans `jobclass` reports. With the jobclass tokenizer every span falls on token boundaries; with
+another tokenizer a span that cuts a token ("pandas" in "pandas.4+") is widened to whole tokens.
+
+Usage in any pipeline (nothing is downloaded; the factories are registered as spaCy entry points):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("jobclass_skills")                      # bundled taxonomy
+    nlp.add_pipe("jobclass_skills", config={"taxonomy_path": "my_taxonomy.jsonl"})
+    nlp.add_pipe("jobclass_profiles")
+`doc.spans["skills"]` holds the skills and tools asked of the candidate (label: the taxonomy id;
+`span._.skill_name`, `skill_category`, `skill_kind`, `skill_need`), `doc._.skills_report` the whole
+report (degree, years); `doc.spans["profile_phrases"]` the profile phrases found (label: the phrase),
+`doc._.profile_fits` every role's fit.
 """
 
 from __future__ import annotations
@@ -10,46 +22,126 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
-from spacy.attrs import NORM
 from spacy.language import Language
-from spacy.lookups import load_lookups
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
-import jobclass.profile_check  # noqa: F401  registers the jobclass_profiles factory
-import jobclass.skills  # noqa: F401  registers the jobclass_skills factory
+from jobclass.reader import posting_reader, read_text
+from jobclass.reading.tokens import TOKEN
 
-# Scraped postings glue tokens together: "C++/Go", "Python/SQL", "pandas.4+ years", "field.Strong".
-EXTRA_INFIXES = (r"/", r"(?<=[A-Za-z+])\.(?=[0-9])", r"(?<=[a-z])\.(?=[A-Z])")
-
-
-def posting_tokenizer(nlp: Language) -> None:
-    """Split on slashes and on full stops glued to the next word, on top of spaCy's English rules."""
-    infixes = list(nlp.Defaults.infixes) + list(EXTRA_INFIXES)
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+SPAN_KEY = "skills"
+PHRASE_SPAN_KEY = "profile_phrases"
 
 
-def use_lemma_norms(nlp: Language) -> None:
-    """Make each new word's NORM its lower-cased lemma from spaCy's English lookup table."""
-    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+def register_extensions() -> None:
+    for name in ("skill_name", "skill_category", "skill_kind", "skill_need"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+    for name in ("skills_report", "profile_fits"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
 
-    def lemma_norm(word: str) -> str:
-        lower = word.lower()
-        return table.get(lower, lower)
 
-    nlp.vocab.lex_attr_getters[NORM] = lemma_norm
+def span_over(doc: Doc, start: int, end: int, label: str) -> Span:
+    """The span of doc at these character offsets, widened to whole tokens when it cuts one."""
+    return doc.char_span(start, end, label=label, alignment_mode="expand")
+
+
+class PostingTokenizer:
+    """A spaCy tokenizer that cuts text exactly as the reading core does (words, single marks, and the
+    whitespace between them as spaCy expects it)."""
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        position = 0
+        for match in TOKEN.finditer(text):
+            add_whitespace(text[position : match.start()], words, spaces)
+            words.append(match.group())
+            spaces.append(False)
+            position = match.end()
+        add_whitespace(text[position:], words, spaces)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
+def add_whitespace(gap: str, words: list[str], spaces: list[bool]) -> None:
+    """Record the whitespace between two tokens: one space as the previous token's trailing space,
+    anything else as a whitespace token."""
+    if not gap:
+        return
+    if gap[0] == " " and spaces and not spaces[-1]:
+        spaces[-1] = True
+        gap = gap[1:]
+    if gap:
+        words.append(gap)
+        spaces.append(False)
+
+
+class SkillsComponent:
+    """Sets `doc.spans["skills"]` and `doc._.skills_report` from the reading core."""
+
+    def __init__(self, taxonomy_path: str | None = None, name: str = "jobclass_skills"):
+        register_extensions()
+        self.name = name
+        self.reader = posting_reader(taxonomy_path, with_profiles=False)
+
+    def __call__(self, doc: Doc) -> Doc:
+        report = self.reader.read(doc.text).skills
+        spans = []
+        for skill in report.skills:
+            for start, end in skill.spans:
+                span = span_over(doc, start, end, skill.id)
+                span._.skill_name, span._.skill_category = skill.name, skill.category
+                span._.skill_kind, span._.skill_need = skill.kind, skill.need
+                spans.append(span)
+        doc.spans[SPAN_KEY] = sorted(spans, key=lambda span: (span.start_char, span.end_char))
+        doc._.skills_report = report
+        return doc
+
+
+class ProfilesComponent:
+    """Sets `doc.spans["profile_phrases"]` and `doc._.profile_fits` from the reading core."""
+
+    def __init__(
+        self,
+        profiles_path: str | None = None,
+        taxonomy_path: str | None = None,
+        name: str = "jobclass_profiles",
+    ):
+        register_extensions()
+        self.name = name
+        self.paths = (taxonomy_path, profiles_path)
+        posting_reader(taxonomy_path, profiles_path)  # a bad profiles file fails when the pipe is added
+
+    def __call__(self, doc: Doc) -> Doc:
+        reading = read_text(doc.text, *self.paths)
+        doc.spans[PHRASE_SPAN_KEY] = [
+            span_over(doc, start, end, phrase) for phrase, start, end in reading.matches.phrases
+        ]
+        doc._.profile_fits = reading.fits
+        return doc
+
+
+@Language.factory("jobclass_skills", default_config={"taxonomy_path": None})
+def make_skills_component(nlp: Language, name: str, taxonomy_path: str | None) -> SkillsComponent:
+    return SkillsComponent(taxonomy_path, name)
+
+
+@Language.factory("jobclass_profiles", default_config={"profiles_path": None, "taxonomy_path": None})
+def make_profiles_component(
+    nlp: Language, name: str, profiles_path: str | None, taxonomy_path: str | None
+) -> ProfilesComponent:
+    return ProfilesComponent(profiles_path, taxonomy_path, name)
 
 
 @lru_cache(maxsize=4)
-def posting_pipeline(
-    taxonomy_path: str | None = None, profiles_path: str | None = None, check_profiles: bool = True
-) -> Language:
-    """A blank English pipeline with the posting tokenizer, lemma norms, skills and (optionally) profile
-    phrases; `check_profiles=False` leaves the profiles out, for skills alone."""
+def posting_pipeline(taxonomy_path: str | None = None, profiles_path: str | None = None) -> Language:
+    """A blank English pipeline with the jobclass tokenizer and both components."""
     nlp = spacy.blank("en")
-    use_lemma_norms(nlp)
-    posting_tokenizer(nlp)
+    nlp.tokenizer = PostingTokenizer(nlp.vocab)
     nlp.add_pipe("jobclass_skills", config={"taxonomy_path": taxonomy_path})
-    if check_profiles:
-        nlp.add_pipe(
-            "jobclass_profiles", config={"profiles_path": profiles_path, "taxonomy_path": taxonomy_path}
-        )
+    nlp.add_pipe("jobclass_profiles", config={"profiles_path": profiles_path, "taxonomy_path": taxonomy_path})
     return nlp

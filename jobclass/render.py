@@ -6,10 +6,10 @@ from jobclass.analysis import Analysis
 from jobclass.calibration import REVIEW_MIN_THRESHOLD, TITLE_MIN_WEIGHT, Calibration
 from jobclass.classifier import Prediction
 from jobclass.evaluation import Evaluation
-from jobclass.extraction import SkillsReport
 from jobclass.labels import DISPLAY_NAMES, LABELS
 from jobclass.model import CrossValidation, Metrics
 from jobclass.profiles import Profile
+from jobclass.skills.extraction import SkillsReport
 
 
 def prediction_text(prediction: Prediction) -> str:

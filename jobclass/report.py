@@ -18,7 +18,7 @@ from jobclass.analysis import Analysis
 from jobclass.atomic import atomic_path
 from jobclass.errors import InputError
 from jobclass.labels import DISPLAY_NAMES, LABELS
-from jobclass.sections import split_sections
+from jobclass.reading.sections import split_sections
 
 # Background colour per taxonomy category (the border shows the need).
 CATEGORY_COLOURS = {

@@ -22,7 +22,7 @@ from pathlib import Path
 from jobclass.classifier import DEFAULT_CALIBRATION_DATA, load_model, train
 from jobclass.corpus import load_labeled
 from jobclass.model import ModelConfig
-from jobclass.reading import read_text
+from jobclass.reader import read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT.parent / "shared" / "realworld" / "dev_content_gold.csv"

@@ -8,8 +8,8 @@ from jobclass import load_model
 from jobclass.analysis import analyse
 from jobclass.framing import judge_framing
 from jobclass.labels import LABELS
-from jobclass.profile_check import ProfileFit
 from jobclass.profiles import load_profiles
+from jobclass.profiles.fit import ProfileFit
 from jobclass.text import read_posting
 from jobclass.titles import read_title
 

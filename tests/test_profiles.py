@@ -7,7 +7,7 @@ import pytest
 from jobclass.errors import ProfileError
 from jobclass.labels import LABELS
 from jobclass.profiles import DEFAULT_PROFILES, load_profiles
-from jobclass.reading import read_text
+from jobclass.reader import read_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "framing"
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from jobclass.analysis import analyse
 from jobclass.cli import cli
 from jobclass.errors import InputError
-from jobclass.reading import read_text
+from jobclass.reader import read_text
 from jobclass.serve import create_app
 from jobclass.serve import worker as worker_module
 from jobclass.serve.schemas import MAX_BATCH

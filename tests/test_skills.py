@@ -6,9 +6,9 @@ import pytest
 import spacy
 
 from jobclass.errors import TaxonomyError
-from jobclass.extraction import extract_skills
-from jobclass.skills import SPAN_KEY
-from jobclass.taxonomy import CATEGORIES, load_taxonomy
+from jobclass.pipeline import SPAN_KEY
+from jobclass.reader import extract_skills
+from jobclass.skills.taxonomy import CATEGORIES, load_taxonomy
 
 
 def ids(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from jobclass.analysis import Analysis, analyse
 from jobclass.classifier import Classifier
-from jobclass.reading import read_text
+from jobclass.reader import read_text
 from jobclass.text import Posting
 
 MAX_TOGETHER = 32  # postings per call: enough to share the model's vectorised pass, short enough to wait for

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
-
-from jobclass.pipeline import posting_pipeline
-from jobclass.qualifications import Qualifications, degree_field_spans, read_qualifications
-from jobclass.sections import COMPANY, NEED_STRENGTH, NeedReader
-from jobclass.skills import SPAN_KEY
+from jobclass.reading.qualifications import Qualifications
+from jobclass.reading.sections import COMPANY, NEED_STRENGTH, NeedReader
+from jobclass.skills.taxonomy import Taxonomy
 
 # A generic skill named in the same sentence as a specific one of this category adds nothing:
 # "programming in Python" asks for Python, not for programming in general.
@@ -57,61 +54,63 @@ class SkillsReport:
         }
 
 
-def is_redundant_generic(span, spans, reader: NeedReader) -> bool:
-    category = GENERIC_UNLESS_SPECIFIC.get(span.label_)
+def is_redundant_generic(
+    key: str, start: int, spans: tuple[tuple[str, int, int], ...], reader: NeedReader, taxonomy: Taxonomy
+) -> bool:
+    category = GENERIC_UNLESS_SPECIFIC.get(key)
     if category is None:
         return False
-    sentence = reader.sentence_bounds_at(span.start_char)
+    sentence = reader.sentence_bounds_at(start)
     return any(
-        other._.skill_category == category and sentence[0] <= other.start_char < sentence[1]
-        for other in spans
+        taxonomy.by_id(other).category == category and sentence[0] <= other_start < sentence[1]
+        for other, other_start, _ in spans
     )
 
 
-def is_degree_field(span, fields: list[tuple[int, int]]) -> bool:
+def is_degree_field(kind: str, start: int, fields: list[tuple[int, int]]) -> bool:
     """A knowledge area named only as the field of a degree ("MS in Statistics") is not a skill asked for."""
-    return span._.skill_kind == "skill" and any(start <= span.start_char < end for start, end in fields)
+    return kind == "skill" and any(field_start <= start < field_end for field_start, field_end in fields)
 
 
-def extract_skills(text: str, taxonomy_path: str | None = None) -> SkillsReport:
-    """Find the skills and tools a posting asks for, their need, the degree and the years of experience."""
-    doc = posting_pipeline(taxonomy_path, check_profiles=False)(text)
-    return skills_in(doc, NeedReader.of(text))
-
-
-def skills_in(doc: Doc, reader: NeedReader) -> SkillsReport:
-    """The skills report of a Doc made by the posting pipeline.
+def skills_in(
+    spans: tuple[tuple[str, int, int], ...],
+    reader: NeedReader,
+    taxonomy: Taxonomy,
+    degree_fields: list[tuple[int, int]],
+    qualifications: Qualifications,
+) -> SkillsReport:
+    """The skills report of a posting from its skill spans (taxonomy id, first char, end char).
 
     A skill's need is its strongest mention (required > preferred > mentioned). Skills named only in
     company or benefits sections ("we use Spark across the company") are not asked of the candidate:
     they are left out of `skills` and listed by name in `company_only`.
     """
-    text = reader.text
     found: dict[str, dict] = {}
     company_only: dict[str, str] = {}
-    spans = list(doc.spans[SPAN_KEY])
-    fields = degree_field_spans(text, reader)
-    for span in spans:
-        if is_redundant_generic(span, spans, reader) or is_degree_field(span, fields):
+    for key, start, end in spans:
+        entry = taxonomy.by_id(key)
+        if is_redundant_generic(key, start, spans, reader, taxonomy) or is_degree_field(
+            entry.kind, start, degree_fields
+        ):
             continue
-        need = reader.need_at(span.start_char)
+        need = reader.need_at(start)
         if need == COMPANY:
-            company_only.setdefault(span.label_, span._.skill_name)
+            company_only.setdefault(key, entry.name)
             continue
-        item = found.setdefault(span.label_, {"span": span, "need": need, "spans": []})
-        item["spans"].append((span.start_char, span.end_char))
+        item = found.setdefault(key, {"need": need, "spans": []})
+        item["spans"].append((start, end))
         if NEED_STRENGTH[need] > NEED_STRENGTH[item["need"]]:
             item["need"] = need
     skills = tuple(
         FoundSkill(
             id=key,
-            name=item["span"]._.skill_name,
-            category=item["span"]._.skill_category,
-            kind=item["span"]._.skill_kind,
+            name=(entry := taxonomy.by_id(key)).name,
+            category=entry.category,
+            kind=entry.kind,
             need=item["need"],
             spans=tuple(item["spans"]),
         )
         for key, item in found.items()
     )
     leftovers = tuple(name for key, name in company_only.items() if key not in found)
-    return SkillsReport(skills, read_qualifications(text, reader), leftovers)
+    return SkillsReport(skills, qualifications, leftovers)

@@ -19,7 +19,7 @@ from pathlib import Path
 from jobclass.datafiles import read_rule_file
 from jobclass.errors import TaxonomyError
 
-DEFAULT_TAXONOMY = Path(__file__).resolve().parent / "data" / "skills.jsonl"
+DEFAULT_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "skills.jsonl"
 TOOL_CATEGORIES = (
     "language",
     "ml_framework",
@@ -61,6 +61,20 @@ class TaxonomyEntry:
         if self.name not in self.context_aliases:
             forms.append(self.name.lower())
         return tuple(dict.fromkeys(forms))
+
+    def spelled_forms(self) -> tuple[str, ...]:
+        """The match aliases with their hyphen/space twins ("scikit-learn", "scikit learn", "scikitlearn")."""
+        return tuple(
+            dict.fromkeys(variant for alias in self.match_aliases() for variant in spelling_variants(alias))
+        )
+
+
+def spelling_variants(alias: str) -> list[str]:
+    """An alias and its hyphen/space twins, so "scikit-learn" also finds "scikit learn" and vice versa."""
+    variants = [alias]
+    if "-" in alias:
+        variants += [alias.replace("-", " "), alias.replace("-", "")]
+    return [variant for variant in variants if variant.strip()]
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from pathlib import Path
 from jobclass.datafiles import read_rule_file
 from jobclass.errors import ProfileError
 from jobclass.labels import LABELS
-from jobclass.taxonomy import load_taxonomy
+from jobclass.skills.taxonomy import load_taxonomy
 
-DEFAULT_PROFILES = Path(__file__).resolve().parent / "data" / "profiles.toml"
+DEFAULT_PROFILES = Path(__file__).resolve().parents[1] / "data" / "profiles.toml"
 DEGREES = ("bachelor", "master", "phd")
 MAX_WEIGHT = 10.0
 _ROLE_FIELDS = {"focus", "titles", "qualified_titles", "groups"}

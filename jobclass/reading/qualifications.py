@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jobclass.sections import COMPANY, PREFERRED, NeedReader
+from jobclass.reading.sections import COMPANY, PREFERRED, NeedReader
+from jobclass.reading.tokens import same_length_lower
 
 DEGREE_LEVELS = ("none_stated", "bachelor", "master", "phd")
 _DEGREE_PATTERNS = (
@@ -37,12 +38,12 @@ _DEGREE_PATTERNS = (
     # A bare "degree" ("a degree in statistics") reads as a bachelor's unless a level is named beside it.
     ("generic", r"\bdegree\b"),
 )
-# The lookahead lists the letters the alternatives start with: it rejects most positions at once,
-# which makes the search about 4x faster than trying every alternative everywhere.
+# Matched in lower-cased text. The lookahead lists the letters the alternatives start with: it rejects
+# most positions at once, which makes the search about 4x faster than trying every alternative everywhere.
 DEGREE_PATTERN = re.compile(
-    "(?=[abcdfgmpu4])(?:" + "|".join(f"(?P<{level}>{pattern})" for level, pattern in _DEGREE_PATTERNS) + ")",
-    re.IGNORECASE,
+    "(?=[abcdfgmpu4])(?:" + "|".join(f"(?P<{level}>{pattern})" for level, pattern in _DEGREE_PATTERNS) + ")"
 )
+YEARS_WORDS = ("year", "yr")  # a sentence without one of these names no years
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
@@ -107,7 +108,7 @@ def _number(word: str) -> int:
 
 def degrees_in(sentence: str) -> list[str]:
     """Degree levels named in a sentence; a bare "degree" counts as bachelor when no level is named."""
-    levels = [match.lastgroup for match in DEGREE_PATTERN.finditer(sentence)]
+    levels = [match.lastgroup for match in DEGREE_PATTERN.finditer(same_length_lower(sentence))]
     named = [level for level in levels if level != "generic"]
     if named:
         return named
@@ -159,48 +160,76 @@ def field_after(sentence: str, degree: re.Match) -> tuple[int, int] | None:
 
 def degree_field(sentence: str) -> str | None:
     """The field after the first degree mention: "BS in Computer Science or related" -> "Computer Science"."""
-    bounds = field_after(sentence, DEGREE_PATTERN.search(sentence))
+    bounds = field_after(sentence, DEGREE_PATTERN.search(same_length_lower(sentence)))
     if not bounds:
         return None
     field = sentence[bounds[0] : bounds[1]].strip(" ,")
     return field if 2 <= len(field) <= 80 else None
 
 
-def degree_field_spans(text: str, reader: NeedReader) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class DegreeMention:
+    """A degree named in the text: its level (`generic` for a bare "degree") and character span."""
+
+    level: str
+    start: int
+    end: int
+
+
+def degree_mentions_in(reader: NeedReader) -> tuple[DegreeMention, ...]:
+    """Every degree the text names, from one search of the whole lower-cased text."""
+    return tuple(
+        DegreeMention(match.lastgroup, match.start(), match.end())
+        for match in DEGREE_PATTERN.finditer(reader.lower)
+    )
+
+
+def qualification_sentences(reader: NeedReader, degrees: tuple[DegreeMention, ...]) -> list[tuple[int, int]]:
+    """The sentences that name a degree or years, in text order: the only ones the rules read."""
+    with_degree = {reader.sentence_bounds_at(degree.start) for degree in degrees}
+    lower = reader.lower
+    return [
+        (start, end)
+        for start, end in reader.sentences
+        if (start, end) in with_degree or any(word in lower[start:end] for word in YEARS_WORDS)
+    ]
+
+
+def degree_field_spans(reader: NeedReader, degrees: tuple[DegreeMention, ...]) -> list[tuple[int, int]]:
     """Character ranges naming the field of a degree ("BS in [Statistics, Economics or Physics]")."""
-    spans = []
-    for start, end in reader.sentences:
+    text, spans = reader.text, []
+    for start, end in sorted({reader.sentence_bounds_at(degree.start) for degree in degrees}):
         sentence = text[start:end]
         if not degrees_in(sentence):
             continue
-        for degree in DEGREE_PATTERN.finditer(sentence):
+        for degree in DEGREE_PATTERN.finditer(reader.lower[start:end]):
             bounds = field_after(sentence, degree)
             if bounds:
                 spans.append((start + bounds[0], start + bounds[1]))
     return spans
 
 
-def read_qualifications(text: str, reader: NeedReader | None = None) -> Qualifications:
+def read_qualifications(reader: NeedReader, degrees: tuple[DegreeMention, ...]) -> Qualifications:
     """Degree and years asked for, following the rules in this module's docstring."""
-    reader = reader or NeedReader.of(text)
+    text = reader.text
     required_degrees: list[list[str]] = []  # one list of alternatives per requirement
     preferred_degrees, required_years = [], []
     field, degree_alone = None, False
-    for start, end in reader.sentences:
+    for start, end in qualification_sentences(reader, degrees):
         sentence = text[start:end]
         need = reader.need_at(start)
         if need == COMPANY:
             continue
-        degrees = degrees_in(sentence)
+        levels = degrees_in(sentence)
         years = years_in(sentence)
         if need == PREFERRED:
-            preferred_degrees.extend(degrees)
+            preferred_degrees.extend(levels)
             continue
-        if degrees and not degree_only_shortens_years(sentence):
+        if levels and not degree_only_shortens_years(sentence):
             if LEADING_OR.match(sentence) and required_degrees:
-                required_degrees[-1].extend(degrees)  # "• OR Master's degree and 3+ years": another rung
+                required_degrees[-1].extend(levels)  # "• OR Master's degree and 3+ years": another rung
             else:
-                required_degrees.append(degrees)
+                required_degrees.append(levels)
             field = field or degree_field(sentence)
         if years and degree_alone_suffices(sentence):
             degree_alone = True

@@ -1,0 +1,96 @@
+"""One reading of a posting text: tokenize once, match once, then skills, degree, years and profile fits
+from that same pass (the reading core in `jobclass.reading`).
+
+`read_text` is what the CLI, the batch runner, the web API and the spaCy components all use, so they
+report the same spans. Readings are cached: the analysis and the classifier's optional profile
+features of one posting share a pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jobclass.errors import InputError
+from jobclass.profiles.fit import ProfileFit, fit_profiles
+from jobclass.profiles.rules import Profiles, load_profiles
+from jobclass.reading.matching import Matches, MatchIndex
+from jobclass.reading.qualifications import degree_field_spans, degree_mentions_in, read_qualifications
+from jobclass.reading.sections import NeedReader
+from jobclass.reading.tokens import tokenize
+from jobclass.skills.extraction import SkillsReport, skills_in
+from jobclass.skills.taxonomy import Taxonomy, load_taxonomy
+
+READINGS_CACHED = 2048  # bounded: a batch worker needs one chunk, training one corpus
+MAX_READ_CHARS = 1_000_000  # longer texts are refused (spaCy's own limit for one text)
+
+
+@dataclass(frozen=True)
+class TextReading:
+    """The matches of one pass over a text, the skills report and (with profiles) every profile's fit."""
+
+    matches: Matches
+    skills: SkillsReport
+    fits: tuple[ProfileFit, ...]
+
+
+class PostingReader:
+    """The reading core for one taxonomy and (optionally) one set of role profiles."""
+
+    def __init__(self, taxonomy: Taxonomy, profiles: Profiles | None = None):
+        self.taxonomy = taxonomy
+        self.profiles = profiles
+        phrases = (
+            [phrase for profile in profiles for group in profile.groups for phrase in group.phrases]
+            if profiles is not None
+            else []
+        )
+        self.index = MatchIndex(
+            aliases=[(entry.id, form) for entry in taxonomy.entries for form in entry.spelled_forms()],
+            context_aliases=[
+                (entry.id, form) for entry in taxonomy.entries for form in entry.context_aliases
+            ],
+            phrases=phrases,
+            tool_keys=[entry.id for entry in taxonomy.entries if entry.kind == "tool"],
+        )
+
+    def read(self, text: str) -> TextReading:
+        if len(text) > MAX_READ_CHARS:
+            raise InputError(f"a text of {len(text):,} characters is over the limit of {MAX_READ_CHARS:,}")
+        matches = self.index.match(tokenize(text, self.index.lemmas))
+        reader = NeedReader.of(text)
+        degrees = degree_mentions_in(reader)
+        skills = skills_in(
+            matches.skills,
+            reader,
+            self.taxonomy,
+            degree_field_spans(reader, degrees),
+            read_qualifications(reader, degrees),
+        )
+        fits = (
+            fit_profiles(matches.phrases, reader, skills, degrees, self.profiles)
+            if self.profiles is not None
+            else ()
+        )
+        return TextReading(matches, skills, fits)
+
+
+@lru_cache(maxsize=4)
+def posting_reader(
+    taxonomy_path: str | None = None, profiles_path: str | None = None, with_profiles: bool = True
+) -> PostingReader:
+    """The reader of a taxonomy and profiles file (the bundled ones by default), built once per process;
+    `with_profiles=False` reads skills alone (a user taxonomy need not hold the profiles' skill ids)."""
+    profiles = load_profiles(profiles_path, taxonomy_path) if with_profiles else None
+    return PostingReader(load_taxonomy(taxonomy_path), profiles)
+
+
+@lru_cache(maxsize=READINGS_CACHED)
+def read_text(text: str, taxonomy_path: str | None = None, profiles_path: str | None = None) -> TextReading:
+    """Skills, degree, years and the fit of every role profile for one posting text."""
+    return posting_reader(taxonomy_path, profiles_path).read(text)
+
+
+def extract_skills(text: str, taxonomy_path: str | None = None) -> SkillsReport:
+    """Find the skills and tools a posting asks for, their need, the degree and the years of experience."""
+    return posting_reader(taxonomy_path, with_profiles=False).read(text).skills

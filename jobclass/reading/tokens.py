@@ -1,0 +1,72 @@
+"""The one tokenization of a posting: words and punctuation marks with their character offsets, their
+lower-case forms and their lemmas.
+
+A plain regex tokenizer is some 30x faster than spaCy's rule-based one on postings and is all the
+matching needs; `jobclass.pipeline` builds spaCy Docs from these same tokens.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+# A word (letters, digits, underscores), a common abbreviation kept whole ("e.g.", "i.e."), or one mark.
+TOKEN = re.compile(r"\b(?:[Ee]\.[Gg]|[Ii]\.[Ee])\.|\w+|[^\w\s]")
+
+
+@lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """spaCy's English lookup lemmas (lower-case word -> lemma), read from spacy-lookups-data."""
+    data = files("spacy_lookups_data").joinpath("data", "en_lemma_lookup.json.gz").read_bytes()
+    return json.loads(gzip.decompress(data))
+
+
+def same_length_lower(text: str) -> str:
+    """The text lower-cased character by character, so every offset stays the same ("İ" lowers to two
+    characters; such characters are kept as they are)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The tokens of one text: `starts`/`ends` are character offsets, `lower` the lower-case forms and
+    `norms` the lower-case lemmas ("Deploying" -> "deploy")."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    lower: list[str]
+    norms: list[str]
+
+    def __len__(self) -> int:
+        return len(self.lower)
+
+    def line_break_before(self, index: int) -> bool:
+        """True when a line break separates token `index` from the token before it."""
+        return index > 0 and "\n" in self.text[self.ends[index - 1] : self.starts[index]]
+
+    def glued(self, index: int) -> bool:
+        """True when token `index` follows the previous one with no space between ("C++", "R&D")."""
+        return index > 0 and self.ends[index - 1] == self.starts[index]
+
+    def orth(self, index: int) -> str:
+        return self.text[self.starts[index] : self.ends[index]]
+
+
+def tokenize(text: str, lemmas: dict[str, str] | None = None) -> Tokens:
+    """Tokenize a text once; `lemmas` defaults to spaCy's English lookup table."""
+    spans = [match.span() for match in TOKEN.finditer(text)]
+    starts = [start for start, _ in spans]
+    ends = [end for _, end in spans]
+    lowered = same_length_lower(text)
+    lower = [lowered[start:end] for start, end in spans]
+    table = lemma_table() if lemmas is None else lemmas
+    get = table.get
+    return Tokens(text, starts, ends, lower, [get(word, word) for word in lower])
