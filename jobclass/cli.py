@@ -7,36 +7,24 @@ import json
 import logging
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from jobclass import classifier
-from jobclass.analysis import Analysis, analyse
-from jobclass.batch.checkpoint import checkpoint_path
-from jobclass.batch.readers import DEFAULT_MAX_CHARS, BatchInput, Columns
-from jobclass.batch.runner import CHUNK_ROWS, FIELDS, Progress, parse_fields, run_batch
-from jobclass.batch.targets import check_batch_targets
-from jobclass.calibration import Calibration
+from jobclass.batch.settings import CHUNK_ROWS, DEFAULT_MAX_CHARS, FIELDS
 from jobclass.errors import JobclassError
+from jobclass.home import calibration_path, corpus_path
 from jobclass.labels import LABELS
-from jobclass.model import DEFAULT_CONFIG
-from jobclass.persist import manifest_path
-from jobclass.plot import plot_evaluation
-from jobclass.profiles import load_profiles
-from jobclass.reader import MAX_READ_CHARS, extract_skills
-from jobclass.render import (
-    analysis_text,
-    calibration_text,
-    check_text,
-    cross_validation_text,
-    evaluation_text,
-    profile_text,
-    skills_text,
-)
-from jobclass.report import report_html, write_html
-from jobclass.text import Posting, decode_posting, posting_from_text, read_posting
+from jobclass.text import MAX_READ_CHARS, Posting, decode_posting, posting_from_text, read_posting
+
+if TYPE_CHECKING:
+    from jobclass.analysis import Analysis
+    from jobclass.batch.runner import Progress
+    from jobclass.classifier import Classifier
+
+# Each command imports what it needs when it runs: `jobclass --help` must not wait for scikit-learn,
+# pandas or spaCy.
 
 
 def reported(command):
@@ -64,10 +52,19 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def resolve_model(model_path: Path | None) -> classifier.Classifier:
+def default_model() -> Path:
+    """The default model's path, trained first (and saying so) when missing or stale."""
+    from jobclass.classifier import ensure_default_model
+
+    return ensure_default_model(notify=lambda message: click.echo(message, err=True))
+
+
+def resolve_model(model_path: Path | None) -> Classifier:
     """Load the given model, or the default one, training it first (and saying so) when missing or stale."""
+    from jobclass import classifier
+
     if model_path is None:
-        model_path = classifier.ensure_default_model(notify=lambda message: click.echo(message, err=True))
+        model_path = default_model()
     return classifier.load_model(model_path)
 
 
@@ -95,7 +92,7 @@ def cli(verbose: bool) -> None:
 @click.option(
     "--data",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=classifier.DEFAULT_DATA,
+    default=corpus_path(),
     show_default="the bundled corpus, data/labeled_postings.csv",
     help="Labeled CSV with title,description,label columns.",
 )
@@ -109,14 +106,14 @@ def cli(verbose: bool) -> None:
 )
 @click.option(
     "--profile-features/--no-profile-features",
-    default=DEFAULT_CONFIG.profile_features,
+    default=False,
     show_default=True,
     help="Add the four role-profile fit scores of the text to the TF-IDF features.",
 )
 @click.option(
     "--calibration-data",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=classifier.DEFAULT_CALIBRATION_DATA,
+    default=calibration_path(),
     show_default="data/calibration_postings.csv",
     help="Labeled CSV, never trained on, that the probabilities, review band and out-of-scope flag are "
     "calibrated on.",
@@ -151,6 +148,14 @@ def train(
 
         jobclass train --data data/labeled_postings.csv --model models/jobclass.joblib
     """
+    from dataclasses import replace
+
+    from jobclass import classifier
+    from jobclass.calibration import Calibration
+    from jobclass.model import DEFAULT_CONFIG
+    from jobclass.persist import manifest_path
+    from jobclass.render import calibration_text, cross_validation_text
+
     config = replace(DEFAULT_CONFIG, profile_features=profile_features)
     result = classifier.train(
         data,
@@ -240,6 +245,9 @@ def analysed(
 ) -> tuple[list[Posting], list[Analysis]]:
     """Read the postings, check the rule files, load the model, and analyse every posting; returns the
     postings and their analyses."""
+    from jobclass.analysis import analyse
+    from jobclass.profiles import load_profiles
+
     postings = read_postings(paths, title)
     taxonomy = str(taxonomy_path) if taxonomy_path else None
     profiles = str(profiles_path) if profiles_path else None
@@ -248,6 +256,8 @@ def analysed(
 
 
 def write_report(output: Path, posting: Posting, analysis: Analysis) -> None:
+    from jobclass.report import report_html, write_html
+
     write_html(output, report_html(posting.text, analysis))
     click.echo(f"report written to {shown(output)}", err=True)
 
@@ -286,6 +296,8 @@ def predict(
         raise JobclassError(
             "--html writes the report of one posting: give one PATH (or use `batch --html-dir`)"
         )
+    from jobclass.render import analysis_text
+
     postings, analyses = analysed(paths, title, model_path, taxonomy_path, profiles_path)
     echo_records(analyses, as_json, analysis_text)
     if html_path:
@@ -310,6 +322,8 @@ def check(
 
         jobclass check examples/ml_scientist.txt --title "Data Scientist"
     """
+    from jobclass.render import check_text
+
     _, analyses = analysed(paths, title, model_path, taxonomy_path, profiles_path)
     echo_records([a.framing_dict() for a in analyses] if as_json else analyses, as_json, check_text)
 
@@ -361,6 +375,9 @@ def profiles(role: str | None, as_json: bool, taxonomy_path: Path | None, profil
 
         jobclass profiles ai_scientist
     """
+    from jobclass.profiles import load_profiles
+    from jobclass.render import profile_text
+
     loaded = load_profiles(
         str(profiles_path) if profiles_path else None, str(taxonomy_path) if taxonomy_path else None
     )
@@ -380,6 +397,9 @@ def skills(paths: tuple[Path, ...], as_json: bool, taxonomy_path: Path | None) -
 
         jobclass skills examples/data_scientist.txt
     """
+    from jobclass.reader import extract_skills
+    from jobclass.render import skills_text
+
     postings = read_postings(paths, None)
     taxonomy = str(taxonomy_path) if taxonomy_path else None
     reports = [(posting.source, extract_skills(posting.text, taxonomy)) for posting in postings]
@@ -510,6 +530,12 @@ def batch(
 
         jobclass batch postings.csv -o labeled.parquet --text-col body --jobs 2
     """
+    from jobclass.batch.checkpoint import checkpoint_path
+    from jobclass.batch.readers import BatchInput, Columns
+    from jobclass.batch.runner import run_batch
+    from jobclass.batch.settings import parse_fields
+    from jobclass.batch.targets import check_batch_targets
+
     columns = Columns(text_col, title_col, id_col)
     chosen = parse_fields(fields)
     errors_path = errors_path or Path(f"{'jobclass' if str(output) == '-' else output}.errors.jsonl")
@@ -519,11 +545,7 @@ def batch(
         raise JobclassError(
             f"{'--html-dir' if html_dir is not None else '--resume'} works with the local engine only"
         )
-    model_file = (
-        classifier.ensure_default_model(lambda m: click.echo(m, err=True))
-        if model_path is None
-        else model_path
-    )
+    model_file = default_model() if model_path is None else model_path
     workers = jobs or os.cpu_count() or 1
     show = progress_printer(not quiet and sys.stderr.isatty())
     if engine == "dask":
@@ -608,6 +630,9 @@ def evaluate(
 
         jobclass evaluate --data ../shared/realworld/dev_content_gold.csv --no-title --group-by set
     """
+    from jobclass.plot import plot_evaluation
+    from jobclass.render import evaluation_text
+
     evaluations = resolve_model(model_path).evaluate(data, use_title=not no_title, group_by=group_by)
     heading = f"{data} ({'content only' if no_title else 'with titles'})"
     if as_json:
@@ -652,9 +677,11 @@ def serve(host: str, port: int, workers: int, api_key: str | None, model_path: P
         from jobclass.serve.server import serve as run_server
     except ImportError as err:
         raise JobclassError(f"serve needs the serve extra ({err}): pip install 'jobclass[serve]'") from None
+    from jobclass.classifier import load_model
+
     if model_path is None:
-        model_path = classifier.ensure_default_model(notify=lambda message: click.echo(message, err=True))
-    model = classifier.load_model(model_path)  # a bad model file is one line here, not a worker's traceback
+        model_path = default_model()
+    model = load_model(model_path)  # a bad model file is one line here, not a worker's traceback
     if not api_key and not is_local(host):
         click.echo(
             f"warning: serving on {host} without --api-key: anyone who can reach this machine can use "

@@ -20,9 +20,9 @@ from jobclass.reading.sections import NeedReader
 from jobclass.reading.tokens import tokenize
 from jobclass.skills.extraction import SkillsReport, skills_in
 from jobclass.skills.taxonomy import Taxonomy, load_taxonomy
+from jobclass.text import MAX_READ_CHARS
 
 READINGS_CACHED = 2048  # bounded: a batch worker needs one chunk, training one corpus
-MAX_READ_CHARS = 1_000_000  # longer texts are refused (spaCy's own limit for one text)
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,14 @@ def normalise_title(title: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1024)
+def _whole_words(phrase: str) -> re.Pattern:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])")
+
+
 def _contains(words: str, phrase: str) -> re.Match | None:
-    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", words)
+    """The first place `phrase` stands in `words` as whole words (a substring test first: most don't)."""
+    return _whole_words(phrase).search(words) if phrase in words else None
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ import time
 from itertools import accumulate
 from pathlib import Path
 
-from jobclass.batch.readers import DEFAULT_MAX_CHARS, Columns, make_row
+from jobclass.batch.readers import Columns, make_row
 from jobclass.batch.runner import BatchSummary, batch_outputs, label_chunk
+from jobclass.batch.settings import DEFAULT_MAX_CHARS
 from jobclass.batch.targets import check_batch_targets
 from jobclass.batch.writers import check_output
 from jobclass.classifier import Classifier, load_model

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from jobclass.batch.settings import DEFAULT_MAX_CHARS
 from jobclass.errors import InputError
-from jobclass.text import MAX_POSTING_CHARS, decode_posting, has_words, plain_text, split_title
+from jobclass.text import decode_posting, has_words, plain_text, split_title
 
 TEXT_COLUMNS = ("description", "text", "body", "posting")
-DEFAULT_MAX_CHARS = MAX_POSTING_CHARS
 # Bytes that were not UTF-8, kept by errors="surrogateescape" as lone surrogates.
 _UNDECODED = re.compile("[\udc80-\udcff]")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet"}

@@ -21,6 +21,7 @@ from pathlib import Path
 from jobclass.analysis import Analysis, analyse
 from jobclass.batch.checkpoint import Checkpoint, Part, checkpoint_path, input_fingerprint
 from jobclass.batch.readers import BatchInput, InputRow
+from jobclass.batch.settings import CHUNK_ROWS, ERROR_TYPES, FIELD_TYPES, FIELDS
 from jobclass.batch.targets import check_batch_targets
 from jobclass.batch.writers import RowWriter, check_output, remove_leftovers
 from jobclass.classifier import Classifier, load_model
@@ -29,39 +30,6 @@ from jobclass.errors import InputError
 from jobclass.labels import LABELS
 from jobclass.report import IndexEntry, index_html, report_file_name, report_html, write_html
 from jobclass.text import Posting
-
-FIELD_TYPES: dict[str, str] = {
-    "id": "string",
-    "label": "string",
-    **{f"p_{label}": "float" for label in LABELS},
-    "confidence": "float",
-    "review": "bool",
-    "secondary": "string",
-    "out_of_scope": "bool",
-    "skills_required": "list",
-    "skills_preferred": "list",
-    "skills_mentioned": "list",
-    "degree": "string",
-    "degree_preferred": "string",
-    "years": "int",
-    "title_role": "string",
-    "content_label": "string",
-    **{f"fit_{label}": "float" for label in LABELS},
-    "framing": "string",
-}
-FIELDS = list(FIELD_TYPES)
-CHUNK_ROWS = 256
-
-
-def parse_fields(spec: str | None) -> list[str]:
-    """The output fields named in a comma-separated list (all of them when None), in the given order."""
-    if not spec:
-        return FIELDS
-    fields = [name.strip() for name in spec.split(",") if name.strip()]
-    unknown = [name for name in fields if name not in FIELD_TYPES]
-    if unknown:
-        raise InputError(f"unknown field {unknown[0]!r} in --fields; fields: {', '.join(FIELDS)}")
-    return fields
 
 
 def output_row(row: InputRow, analysis: Analysis) -> dict:
@@ -163,9 +131,6 @@ class Progress:
     def rate(self) -> float:
         """Rows labeled per second by this run."""
         return (self.done - self.resumed) / self.seconds if self.seconds > 0 else 0.0
-
-
-ERROR_TYPES = {"row": "int", "id": "string", "reason": "string"}
 
 
 @dataclass

@@ -9,6 +9,7 @@ and scores.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from jobclass.profiles.rules import Profile, Profiles
 from jobclass.reading.qualifications import DegreeMention
@@ -62,8 +63,7 @@ class ProfileFit:
         }
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):  # a tuple: a posting has dozens, made for every posting of a batch
     """A phrase, skill or degree level the posting names, where, and whether in company boilerplate."""
 
     kind: str
@@ -124,12 +124,7 @@ def fit_profile(profile: Profile, mentions: Mentions, text: str) -> ProfileFit:
     evidence, group_scores, missing = [], {}, []
     for group in profile.groups:
         places = mentions.anywhere if group.anywhere else mentions.asked
-        found = [
-            (places[(kind, item)], kind, item)
-            for kind, items in (("phrase", group.phrases), ("skill", group.skills), ("degree", group.degrees))
-            for item in items
-            if (kind, item) in places
-        ]
+        found = [(places[key], *key) for key in group.items if key in places]
         for (start, end), kind, item in found:
             evidence.append(Evidence(group.name, kind, item, text[start:end], (start, end)))
         group_scores[group.name] = min(1.0, len(found) / group.enough)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from jobclass.datafiles import read_rule_file
@@ -42,6 +42,15 @@ class EvidenceGroup:
     phrases: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
     degrees: tuple[str, ...] = ()
+
+    @cached_property
+    def items(self) -> tuple[tuple[str, str], ...]:
+        """(kind, item) of everything that counts for the group: phrases, skill ids, degree levels."""
+        return (
+            *(("phrase", phrase) for phrase in self.phrases),
+            *(("skill", skill) for skill in self.skills),
+            *(("degree", degree) for degree in self.degrees),
+        )
 
     def to_dict(self) -> dict:
         return {

@@ -68,13 +68,15 @@ class PhrasePattern:
     phrase: str
     norms: tuple[str, ...]
     tight: tuple[bool, ...]
+    words: frozenset[str]  # its lemmas: a posting lacking one of them cannot hold the phrase
 
 
 def phrase_pattern(phrase: str, lemmas: dict[str, str]) -> PhrasePattern:
     words = token_forms(phrase)
     punct = [not word[0].isalnum() for word in words]
     tight = tuple(i > 0 and (punct[i] or punct[i - 1]) for i in range(len(words)))
-    return PhrasePattern(phrase, tuple(lemmas.get(word, word) for word in words), tight)
+    norms = tuple(lemmas.get(word, word) for word in words)
+    return PhrasePattern(phrase, norms, tight, frozenset(norms))
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class MatchIndex:
             if pattern.norms:
                 self.phrases.setdefault(pattern.norms[0], []).append(pattern)
         self.tool_keys = frozenset(tool_keys)
+        self.first_words = frozenset(self.aliases) | frozenset(self.context)
 
     def match(self, tokens: Tokens) -> Matches:
         sure, ambiguous = self.alias_matches(tokens)
@@ -134,9 +137,11 @@ class MatchIndex:
 
     def alias_matches(self, tokens: Tokens) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
         """(start token, end token, key) of every alias match, and of every unblocked context alias."""
-        lower, aliases, context = tokens.lower, self.aliases, self.context
+        lower, aliases, context, first_words = tokens.lower, self.aliases, self.context, self.first_words
         sure, ambiguous = [], []
         for i, word in enumerate(lower):
+            if word not in first_words:
+                continue
             candidates = aliases.get(word)
             if candidates:
                 for rest, key in candidates:
@@ -162,10 +167,17 @@ class MatchIndex:
         return sure, ambiguous
 
     def phrase_matches(self, tokens: Tokens) -> list[tuple[str, int, int]]:
-        norms, patterns_of = tokens.norms, self.phrases
+        """Only the phrases all of whose words the posting has are tried, at their first word's places."""
+        norms = tokens.norms
+        present = set(norms)
+        viable = {
+            first: kept
+            for first in present.intersection(self.phrases)
+            if (kept := [pattern for pattern in self.phrases[first] if pattern.words <= present])
+        }
         found = []
         for start, norm in enumerate(norms):
-            patterns = patterns_of.get(norm)
+            patterns = viable.get(norm)
             if not patterns:
                 continue
             for pattern in patterns:
@@ -181,11 +193,11 @@ def crosses_line(tokens: Tokens, start: int, end: int) -> bool:
 
 def phrase_end(pattern: PhrasePattern, tokens: Tokens, start: int) -> int | None:
     """The end token of the pattern's match beginning at `start`, or None when it does not match there."""
-    norms, position, last = tokens.norms, start, len(tokens.norms) - 1
+    norms, breaks, position, last = tokens.norms, tokens.breaks, start, len(tokens.norms) - 1
     for norm, tight in zip(pattern.norms[1:], pattern.tight[1:], strict=True):
         limit = min(position + 1 + (0 if tight else MAX_GAP), last)
         for candidate in range(position + 1, limit + 1):
-            if tokens.line_break_before(candidate):
+            if candidate in breaks:
                 return None
             if norms[candidate] == norm:
                 position = candidate

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from jobclass.reading.sections import COMPANY, PREFERRED, NeedReader
 from jobclass.reading.tokens import same_length_lower
@@ -43,7 +44,7 @@ _DEGREE_PATTERNS = (
 DEGREE_PATTERN = re.compile(
     "(?=[abcdfgmpu4])(?:" + "|".join(f"(?P<{level}>{pattern})" for level, pattern in _DEGREE_PATTERNS) + ")"
 )
-YEARS_WORDS = ("year", "yr")  # a sentence without one of these names no years
+YEARS_WORDS = ("year", "yr")  # a sentence without one of these names no years (found with str.find)
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
@@ -167,8 +168,7 @@ def degree_field(sentence: str) -> str | None:
     return field if 2 <= len(field) <= 80 else None
 
 
-@dataclass(frozen=True)
-class DegreeMention:
+class DegreeMention(NamedTuple):
     """A degree named in the text: its level (`generic` for a bare "degree") and character span."""
 
     level: str
@@ -186,13 +186,14 @@ def degree_mentions_in(reader: NeedReader) -> tuple[DegreeMention, ...]:
 
 def qualification_sentences(reader: NeedReader, degrees: tuple[DegreeMention, ...]) -> list[tuple[int, int]]:
     """The sentences that name a degree or years, in text order: the only ones the rules read."""
-    with_degree = {reader.sentence_bounds_at(degree.start) for degree in degrees}
-    lower = reader.lower
-    return [
-        (start, end)
-        for start, end in reader.sentences
-        if (start, end) in with_degree or any(word in lower[start:end] for word in YEARS_WORDS)
-    ]
+    places = [degree.start for degree in degrees]
+    for word in YEARS_WORDS:
+        position = reader.lower.find(word)
+        while position != -1:
+            places.append(position)
+            position = reader.lower.find(word, position + 1)
+    found = {reader.sentence_bounds_at(place) for place in places}
+    return sorted(bounds for bounds in found if bounds[0] < bounds[1])
 
 
 def degree_field_spans(reader: NeedReader, degrees: tuple[DegreeMention, ...]) -> list[tuple[int, int]]:

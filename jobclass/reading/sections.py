@@ -160,11 +160,10 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 def cue_starts(pattern: re.Pattern, lower: str, outside: tuple[tuple[int, int], ...] = ()) -> tuple[int, ...]:
     """Where the pattern matches in the lower-cased text, leaving out matches inside `outside` spans."""
-    return tuple(
-        match.start()
-        for match in pattern.finditer(lower)
-        if not any(start <= match.start() < end for start, end in outside)
-    )
+    starts = (match.start() for match in pattern.finditer(lower))
+    if not outside:
+        return tuple(starts)
+    return tuple(place for place in starts if not any(start <= place < end for start, end in outside))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ matching needs; `jobclass.pipeline` builds spaCy Docs from these same tokens.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import json
 import re
@@ -44,13 +45,14 @@ class Tokens:
     ends: list[int]
     lower: list[str]
     norms: list[str]
+    breaks: frozenset[int]  # the tokens that start a line (after the first)
 
     def __len__(self) -> int:
         return len(self.lower)
 
     def line_break_before(self, index: int) -> bool:
         """True when a line break separates token `index` from the token before it."""
-        return index > 0 and "\n" in self.text[self.ends[index - 1] : self.starts[index]]
+        return index in self.breaks
 
     def glued(self, index: int) -> bool:
         """True when token `index` follows the previous one with no space between ("C++", "R&D")."""
@@ -62,11 +64,23 @@ class Tokens:
 
 def tokenize(text: str, lemmas: dict[str, str] | None = None) -> Tokens:
     """Tokenize a text once; `lemmas` defaults to spaCy's English lookup table."""
-    spans = [match.span() for match in TOKEN.finditer(text)]
-    starts = [start for start, _ in spans]
-    ends = [end for _, end in spans]
     lowered = same_length_lower(text)
-    lower = [lowered[start:end] for start, end in spans]
+    matches = list(TOKEN.finditer(lowered))
+    starts = [match.start() for match in matches]
+    ends = [match.end() for match in matches]
+    lower = [match.group() for match in matches]
     table = lemma_table() if lemmas is None else lemmas
     get = table.get
-    return Tokens(text, starts, ends, lower, [get(word, word) for word in lower])
+    return Tokens(text, starts, ends, lower, [get(word, word) for word in lower], line_starts(text, starts))
+
+
+def line_starts(text: str, starts: list[int]) -> frozenset[int]:
+    """The indices of the tokens that follow a line break."""
+    found = set()
+    position = text.find("\n")
+    while position != -1:
+        index = bisect.bisect_left(starts, position)
+        if 0 < index < len(starts):
+            found.add(index)
+        position = text.find("\n", position + 1)
+    return frozenset(found)
