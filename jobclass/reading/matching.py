@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
 
 from jobclass.reading.tokens import TOKEN, Tokens, lemma_table
 
@@ -137,11 +138,10 @@ class MatchIndex:
 
     def alias_matches(self, tokens: Tokens) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
         """(start token, end token, key) of every alias match, and of every unblocked context alias."""
-        lower, aliases, context, first_words = tokens.lower, self.aliases, self.context, self.first_words
+        lower, aliases, context = tokens.lower, self.aliases, self.context
         sure, ambiguous = [], []
-        for i, word in enumerate(lower):
-            if word not in first_words:
-                continue
+        for i in places_of(self.first_words.intersection(lower), lower):
+            word = lower[i]
             candidates = aliases.get(word)
             if candidates:
                 for rest, key in candidates:
@@ -176,15 +176,19 @@ class MatchIndex:
             if (kept := [pattern for pattern in self.phrases[first] if pattern.words <= present])
         }
         found = []
-        for start, norm in enumerate(norms):
-            patterns = viable.get(norm)
-            if not patterns:
-                continue
-            for pattern in patterns:
+        for start in places_of(viable.keys(), norms):
+            for pattern in viable[norms[start]]:
                 end = phrase_end(pattern, tokens, start)
                 if end is not None:
                     found.append((pattern.phrase, tokens.starts[start], tokens.ends[end - 1]))
         return found
+
+
+def places_of(words, sequence: list[str]) -> list[int]:
+    """The indices in `sequence` of the items in `words` (a set), found by C-level iteration."""
+    if not words:
+        return []
+    return list(compress(range(len(sequence)), map(set(words).__contains__, sequence)))
 
 
 def crosses_line(tokens: Tokens, start: int, end: int) -> bool:

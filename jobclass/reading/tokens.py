@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import gzip
 import json
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -64,14 +65,15 @@ class Tokens:
 
 def tokenize(text: str, lemmas: dict[str, str] | None = None) -> Tokens:
     """Tokenize a text once; `lemmas` defaults to spaCy's English lookup table."""
+    # map() over C-level callables keeps the per-token work out of Python bytecode: tokens are most of
+    # what a posting costs. A lower-cased token has its original's length, so ends follow from starts.
     lowered = same_length_lower(text)
-    matches = list(TOKEN.finditer(lowered))
-    starts = [match.start() for match in matches]
-    ends = [match.end() for match in matches]
-    lower = [match.group() for match in matches]
+    lower = TOKEN.findall(lowered)
+    starts = list(map(re.Match.start, TOKEN.finditer(lowered)))
+    ends = list(map(operator.add, starts, map(len, lower)))
     table = lemma_table() if lemmas is None else lemmas
-    get = table.get
-    return Tokens(text, starts, ends, lower, [get(word, word) for word in lower], line_starts(text, starts))
+    norms = list(map(table.get, lower, lower))
+    return Tokens(text, starts, ends, lower, norms, line_starts(text, starts))
 
 
 def line_starts(text: str, starts: list[int]) -> frozenset[int]:
