@@ -179,3 +179,41 @@ def test_invalid_json_line_is_named(tmp_path):
     path.write_text('{"id": "a", "name": "A1", "category": "library"}\n{oops\n', encoding="utf-8")
     with pytest.raises(TaxonomyError, match=r"taxonomy.jsonl:2: not valid JSON"):
         load_taxonomy(str(path))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        # a segmentation of customers is its own method, not clustering
+        (
+            "You will build customer segmentation for the loyalty team.",
+            ["customer_segmentation"],
+            ["clustering"],
+        ),
+        # matrix factorization and word2vec are named methods of their own
+        ("Know matrix factorization and word2vec.", ["matrix_factorization", "word_embeddings"], []),
+        # inflected phrasings of deployment, data preparation and scale
+        (
+            "Experience deploying models and cleaning data from large datasets.",
+            ["mlops", "data_wrangling", "big_data"],
+            [],
+        ),
+        # ZeRO only in its own spelling; a company name is not its product
+        ("Scale training with FSDP and ZeRO; zero downtime.", ["fsdp", "zero_optimizer"], []),
+        ("Ultralytics is hiring in our new office.", [], ["yolo"]),
+    ],
+)
+def test_taxonomy_splits_and_spellings(text, expected, absent):
+    found = ids(text)
+    assert all(key in found for key in expected), found
+    assert not any(key in found for key in absent), found
+
+
+def test_hashtags_are_not_skills():
+    assert ids("Join us! #MachineLearning #AgenticAI #Hiring") == []
+    assert "csharp" in ids("Experience with C# and .NET services.")
+
+
+def test_scripting_is_dropped_when_the_language_is_named():
+    assert ids("Fluent in a scripting language such as Python.") == ["python"]
+    assert "scripting" in ids("Comfortable with shell and scripting languages for automation.")

@@ -7,6 +7,8 @@
   tools: "Spark is a plus."), and never when the next or previous word makes them ordinary words
   ("R&D", "Go to market", "C-suite").
 - Where skill matches overlap, the longest wins.
+- A hashtag ("#MachineLearning", "#AgenticAI") is a posting's tag line, not a skill asked for: no
+  alias or context alias matches right after a glued "#".
 - Profile phrases match by lemma, word by word, up to `MAX_GAP` words apart and never across a line
   or sentence break: "deploy model" finds "deploying models" and "deployed a model".
 
@@ -141,6 +143,8 @@ class MatchIndex:
         lower, aliases, context = tokens.lower, self.aliases, self.context
         sure, ambiguous = [], []
         for i in places_of(self.first_words.intersection(lower), lower):
+            if is_hashtag(tokens, i):
+                continue
             word = lower[i]
             candidates = aliases.get(word)
             if candidates:
@@ -189,6 +193,13 @@ def places_of(words, sequence: list[str]) -> list[int]:
     if not words:
         return []
     return list(compress(range(len(sequence)), map(set(words).__contains__, sequence)))
+
+
+def is_hashtag(tokens: Tokens, start: int) -> bool:
+    """The token is glued to a "#" that is not itself glued to a word before it ("#MLOps", not "C#")."""
+    if start == 0 or tokens.lower[start - 1] != "#" or not tokens.glued(start):
+        return False
+    return start == 1 or not tokens.glued(start - 1) or not tokens.lower[start - 2][0].isalnum()
 
 
 def crosses_line(tokens: Tokens, start: int, end: int) -> bool:

@@ -9,8 +9,9 @@ from jobclass.reading.sections import COMPANY, NEED_STRENGTH, NeedReader
 from jobclass.skills.taxonomy import Taxonomy
 
 # A generic skill named in the same sentence as a specific one of this category adds nothing:
-# "programming in Python" asks for Python, not for programming in general.
-GENERIC_UNLESS_SPECIFIC = {"programming": "language"}
+# "programming in Python" asks for Python, not for programming in general (nor "a scripting language
+# such as Python" for scripting).
+GENERIC_UNLESS_SPECIFIC = {"programming": "language", "scripting": "language"}
 
 
 @dataclass(frozen=True)
