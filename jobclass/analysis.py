@@ -9,7 +9,7 @@ from jobclass.classifier import Classifier, Prediction
 from jobclass.framing import Framing, judge_framing
 from jobclass.profiles import load_profiles
 from jobclass.profiles.fit import ProfileFit
-from jobclass.reader import read_text
+from jobclass.reader import posting_reader
 from jobclass.skills.extraction import SkillsReport
 from jobclass.text import Posting
 from jobclass.titles import TitleReading, read_title
@@ -55,13 +55,16 @@ def analyse(
     model: Classifier,
     taxonomy_path: str | None = None,
     profiles_path: str | None = None,
+    explain: bool = True,
 ) -> list[Analysis]:
     """Classify each posting with and without its title, extract its skills, fit the role profiles,
-    read its title and judge how the role is framed."""
+    read its title and judge how the role is framed; `explain=False` leaves out the terms for and
+    against each prediction."""
     postings = list(postings)
     profiles = load_profiles(profiles_path, taxonomy_path)
-    readings = [read_text(posting.text, taxonomy_path, profiles_path) for posting in postings]
-    predictions, content = model.predict_with_and_without_titles(postings, profiles)
+    reader = posting_reader(taxonomy_path, profiles_path)
+    readings = [reader.read(posting.text) for posting in postings]
+    predictions, content = model.predict_with_and_without_titles(postings, profiles, explain)
     analyses = []
     for posting, reading, prediction, content_prediction in zip(
         postings, readings, predictions, content, strict=True

@@ -17,7 +17,8 @@ from jobclass.calibration import (
     calibrate,
     with_title_evidence,
 )
-from jobclass.corpus import file_sha256, load_labeled, without_duplicates
+from jobclass.corpus import load_labeled, without_duplicates
+from jobclass.datafiles import file_sha256
 from jobclass.errors import DataError, ModelError
 from jobclass.evaluation import Evaluation, evaluation_of
 from jobclass.home import calibration_path, corpus_path, default_model_path
@@ -147,18 +148,19 @@ class Classifier:
         return self.predict_with_and_without_titles(postings, profiles)[0]
 
     def predict_with_and_without_titles(
-        self, postings: Iterable[Posting], profiles: Profiles | None = None
+        self, postings: Iterable[Posting], profiles: Profiles | None = None, explain: bool = True
     ) -> tuple[list[Prediction], list[Prediction]]:
         """Each posting classified with its title's evidence and on its content alone; the content is read
-        once for both. The title roles come from `profiles`' title rules (the bundled ones by default)."""
+        once for both. The title roles come from `profiles`' title rules (the bundled ones by default).
+        `explain=False` leaves out the terms for and against (batch output has no use for them)."""
         postings = list(postings)
         if not postings:
             return [], []
         features, titled, content, out_of_scope = self._readings(postings, profiles)
         hidden = [Posting(p.text, None, p.source) for p in postings]
         return (
-            self._predictions(features, titled, postings, out_of_scope),
-            self._predictions(features, content, hidden, out_of_scope),
+            self._predictions(features, titled, postings, out_of_scope, explain),
+            self._predictions(features, content, hidden, out_of_scope, explain),
         )
 
     def _readings(self, postings: list[Posting], profiles: Profiles | None):
@@ -178,14 +180,27 @@ class Classifier:
         )
 
     def _predictions(
-        self, features, probabilities: np.ndarray, postings: list[Posting], out_of_scope: np.ndarray
+        self,
+        features,
+        probabilities: np.ndarray,
+        postings: list[Posting],
+        out_of_scope: np.ndarray,
+        explain: bool = True,
     ) -> list[Prediction]:
         terms, relative = self._explained_features
-        word_features = features[:, self.model.word_columns].tocsr()
+        word_features = features[:, self.model.word_columns].tocsr() if explain else None
         predictions = []
         for row, posting in enumerate(postings):
             by_label = {label: float(probabilities[row, column]) for column, label in enumerate(LABELS)}
             best = max(by_label, key=by_label.get)
+            review = by_label[best] < self.calibration.review_threshold
+            if word_features is None:
+                predictions.append(
+                    Prediction(
+                        best, by_label, (), posting.title, posting.source, review, (), bool(out_of_scope[row])
+                    )
+                )
+                continue
             start, end = word_features.indptr[row], word_features.indptr[row + 1]
             columns, values = word_features.indices[start:end], word_features.data[start:end]
             pulls = values * relative[LABELS.index(best), columns]
@@ -197,7 +212,6 @@ class Classifier:
                 tuple(TermWeight(str(terms[columns[i]]), float(pulls[i])) for i in chosen)
                 for chosen in (top, against)
             )
-            review = by_label[best] < self.calibration.review_threshold
             predictions.append(
                 Prediction(
                     best,

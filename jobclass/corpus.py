@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -22,15 +21,6 @@ SCOPES = ("in", "out")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[•·▪-]\s+")
 # Headings and bullet fragments ("Requirements:", "Python") are shorter than this: not counted as sentences.
 MIN_SENTENCE_WORDS = 5
-
-
-def file_sha256(path: str | Path) -> str:
-    """Hex sha256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_labeled(path: str | Path) -> pd.DataFrame:

@@ -1,7 +1,9 @@
-"""Reading the rule files (skills taxonomy, role profiles) with errors of the caller's kind."""
+"""Reading the rule files (skills taxonomy, role profiles) with errors of the caller's kind, and the
+fingerprint of any data file."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from jobclass.errors import JobclassError
@@ -18,3 +20,12 @@ def read_rule_file(path: Path, error: type[JobclassError], kind: str) -> str:
     if not text.strip():
         raise error(f"{path}: the {kind} file is empty")
     return text
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

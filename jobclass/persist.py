@@ -10,7 +10,7 @@ from pathlib import Path
 import joblib
 
 from jobclass.atomic import atomic_path
-from jobclass.corpus import file_sha256
+from jobclass.datafiles import file_sha256
 from jobclass.errors import ModelError
 
 # Bumped whenever the saved pipeline's structure changes, so old files are refused rather than misread.

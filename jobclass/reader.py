@@ -1,9 +1,10 @@
 """One reading of a posting text: tokenize once, match once, then skills, degree, years and profile fits
 from that same pass (the reading core in `jobclass.reading`).
 
-`read_text` is what the CLI, the batch runner, the web API and the spaCy components all use, so they
-report the same spans. Readings are cached: the analysis and the classifier's optional profile
-features of one posting share a pass.
+`PostingReader.read` is what the CLI, the batch runner, the web API and the spaCy components all use,
+so they report the same spans. `read_text` caches readings, for the classifier's optional profile
+features (training reads each corpus posting in every fold); the analysis of a posting reads it
+afresh, so a batch run keeps no readings it will not need again.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from jobclass.skills.extraction import SkillsReport, skills_in
 from jobclass.skills.taxonomy import Taxonomy, load_taxonomy
 from jobclass.text import MAX_READ_CHARS
 
-READINGS_CACHED = 2048  # bounded: a batch worker needs one chunk, training one corpus
+READINGS_CACHED = 2048  # bounded: training with profile features reads one corpus many times
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,15 @@ from collections import Counter
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jobclass.analysis import Analysis
 from jobclass.atomic import atomic_path
 from jobclass.errors import InputError
 from jobclass.labels import DISPLAY_NAMES, LABELS
 from jobclass.reading.sections import split_sections
+
+if TYPE_CHECKING:
+    from jobclass.analysis import Analysis
 
 # Background colour per taxonomy category (the border shows the need).
 CATEGORY_COLOURS = {

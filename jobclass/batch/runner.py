@@ -17,19 +17,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jobclass.analysis import Analysis, analyse
 from jobclass.batch.checkpoint import Checkpoint, Part, checkpoint_path, input_fingerprint
 from jobclass.batch.readers import BatchInput, InputRow
 from jobclass.batch.settings import CHUNK_ROWS, ERROR_TYPES, FIELD_TYPES, FIELDS
 from jobclass.batch.targets import check_batch_targets
 from jobclass.batch.writers import RowWriter, check_output, remove_leftovers
-from jobclass.classifier import Classifier, load_model
-from jobclass.corpus import file_sha256
+from jobclass.datafiles import file_sha256
 from jobclass.errors import InputError
 from jobclass.labels import LABELS
 from jobclass.report import IndexEntry, index_html, report_file_name, report_html, write_html
 from jobclass.text import Posting
+
+if TYPE_CHECKING:
+    from jobclass.analysis import Analysis
+    from jobclass.classifier import Classifier
 
 
 def output_row(row: InputRow, analysis: Analysis) -> dict:
@@ -76,9 +79,12 @@ def label_chunk(
 ) -> LabeledChunk:
     """Label the good rows of a chunk and turn the bad ones into error records; with `html_dir`, also
     write each labeled posting's HTML report there."""
+    from jobclass.analysis import analyse  # here, not at the top: see worker_model
+
     good = [row for row in rows if row.error is None]
     errors = [error_row(row, row.error) for row in rows if row.error is not None]
-    analyses = analyse([Posting(row.text, row.title, row.id) for row in good], model) if good else []
+    postings = [Posting(row.text, row.title, row.id) for row in good]
+    analyses = analyse(postings, model, explain=html_dir is not None) if good else []
     labeled = [
         {field: record[field] for field in fields}
         for record in (output_row(row, analysis) for row, analysis in zip(good, analyses, strict=True))
@@ -94,7 +100,11 @@ def label_chunk(
 
 @lru_cache(maxsize=2)
 def worker_model(model_path: str) -> Classifier:
-    """The model, loaded once per process (workers call this for every chunk)."""
+    """The model, loaded once per process (workers call this for every chunk). scikit-learn and the
+    model load here, in the workers: the parent process only reads input and writes output, and stays
+    small (forked workers would otherwise each count its copy in their resident memory too)."""
+    from jobclass.classifier import load_model
+
     return load_model(model_path)
 
 

@@ -52,6 +52,7 @@ BLOCKED_PREVIOUS = frozenset(
     "a the we you they".split()
 )
 HONORIFICS = frozenset({"dr", "mr", "ms", "mrs"})  # "Dr. Go", "Ms. Spark"
+ALIAS_END = ""  # the trie key under which an alias's last token node keeps its entry id (no token is "")
 CUE_WINDOW_BEFORE = 5
 CUE_WINDOW_AFTER = 2
 MAX_GAP = 2
@@ -103,21 +104,23 @@ class MatchIndex:
         lemmas: dict[str, str] | None = None,
     ):
         self.lemmas = lemma_table() if lemmas is None else lemmas
-        self.aliases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # A trie of the aliases' tokens: a match is one walk, however many aliases share a first word.
+        self.aliases: dict[str, dict] = {}
         for key, form in aliases:
             words = token_forms(form)
             if words:
-                self.aliases.setdefault(words[0], []).append((words[1:], key))
-        self.context: dict[
-            str, list[tuple[str, int, str]]
-        ] = {}  # lower first word -> (exact form, length, key)
+                node = self.aliases
+                for word in words:
+                    node = node.setdefault(word, {})
+                node.setdefault(ALIAS_END, key)
+        # lower first word -> (exact form, length in tokens, key), longest first
+        self.context: dict[str, list[tuple[str, int, str]]] = {}
         for key, form in context_aliases:
             words = token_forms(form)
             if words:
                 self.context.setdefault(words[0], []).append((form, len(words), key))
-        for candidates in (*self.aliases.values(), *self.context.values()):
-            candidates.sort(key=lambda candidate: -len(candidate[0]) if isinstance(candidate[0], tuple)
-                            else -candidate[1])  # fmt: skip
+        for candidates in self.context.values():
+            candidates.sort(key=lambda candidate: -candidate[1])
         self.phrases: dict[str, list[PhrasePattern]] = {}
         for phrase in sorted(set(phrases)):
             pattern = phrase_pattern(phrase, self.lemmas)
@@ -146,17 +149,10 @@ class MatchIndex:
             if is_hashtag(tokens, i):
                 continue
             word = lower[i]
-            candidates = aliases.get(word)
-            if candidates:
-                for rest, key in candidates:
-                    end = i + 1 + len(rest)
-                    if (
-                        (not rest or tuple(lower[i + 1 : end]) == rest)
-                        and not crosses_line(tokens, i, end)
-                        and not inside_dotted_name(tokens, i, end)
-                    ):
-                        sure.append((i, end, key))
-                        break
+            for end, key in alias_ends(aliases, lower, i):
+                if not crosses_line(tokens, i, end) and not inside_dotted_name(tokens, i, end):
+                    sure.append((i, end, key))
+                    break
             candidates = context.get(word)
             if candidates:
                 for form, length, key in candidates:
@@ -186,6 +182,17 @@ class MatchIndex:
                 if end is not None:
                     found.append((pattern.phrase, tokens.starts[start], tokens.ends[end - 1]))
         return found
+
+
+def alias_ends(trie: dict, lower: list[str], start: int) -> list[tuple[int, str]]:
+    """(end token, key) of every alias that starts at `start`, longest first."""
+    found = []
+    node, position = trie, start
+    while position < len(lower) and (child := node.get(lower[position])) is not None:
+        node, position = child, position + 1
+        if ALIAS_END in node:
+            found.append((position, node[ALIAS_END]))
+    return found[::-1]
 
 
 def places_of(words, sequence: list[str]) -> list[int]:
