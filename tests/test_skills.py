@@ -115,6 +115,27 @@ def test_requirement_wording_outside_a_heading_counts_as_required():
         ("Nice to have: 10 years of experience.", "none_stated", None, None),
         ("Bachelor's degree in Statistics.\nPhD in Computer Science or a related field.", "phd", None, None),
         ("We have been in business for 20 years.", "none_stated", None, None),
+        ("BS in Electrical or Computer Engineering and 3+ years of experience.", "bachelor", None, 3),
+        (
+            "Requirements:\n- 5+ years of experience building data systems\n- At least 2 years with Go",
+            "none_stated",
+            None,
+            5,
+        ),
+        (
+            "Required:\n- Bachelor's degree and 5+ years of experience\n- 4+ years of experience with SQL\n"
+            "- OR Master's degree and 3+ years of experience",
+            "bachelor",
+            None,
+            4,
+        ),
+        (
+            "You will build models.\n\nMaster's degree in Statistics. 2+ years of experience with Python.\n\n"
+            "PhD in Physics. 6+ years of experience with Spark.",
+            "master",
+            None,
+            2,
+        ),
     ],
 )
 def test_degree_and_years(text, degree_min, degree_preferred, years_min):
