@@ -105,6 +105,41 @@ def test_requirement_wording_outside_a_heading_counts_as_required():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bare line naming what is asked is a list item, not a heading that starts a section
+        (
+            "Nice to have\n- Kubernetes\nExperience with Docker\n- Terraform",
+            {"Kubernetes": "preferred", "Docker": "preferred", "Terraform": "preferred"},
+        ),
+        (
+            "Requirements\n- Python\nCloud certification preferred\n- SQL",
+            {"Python": "required", "SQL": "required"},
+        ),
+        # a heading line may end in an ellipsis
+        ("WHAT WE NEED FROM YOU...\nUsing Go and Redis", {"Go": "required", "Redis": "required"}),
+        (
+            "Requirements\n- Scala\n\nEVEN BETTER\n- Terraform",
+            {"Scala": "required", "Terraform": "preferred"},
+        ),
+        # headings inside a run-on line whose line breaks were lost
+        (
+            "You will build models. Qualifications: Strong Python skills. Preferred Qualifications: "
+            "Exposure to Scala.",
+            {"Python": "required", "Scala": "preferred"},
+        ),
+        (
+            "Deep knowledge of Python and SQL, with a strong preference for PyTorch.",
+            {"Python": "required", "SQL": "required", "PyTorch": "preferred"},
+        ),
+        ("Requirements:\n- SQL (Snowflake is a big plus)", {"SQL": "required", "Snowflake": "preferred"}),
+    ],
+)
+def test_headings_and_cues(text, expected):
+    assert {name: need for name, need in needs(text).items() if name in expected} == expected
+
+
+@pytest.mark.parametrize(
     ("text", "degree_min", "degree_preferred", "years_min"),
     [
         ("Requirements: BS in Computer Science and 3+ years of experience.", "bachelor", None, 3),
@@ -116,6 +151,12 @@ def test_requirement_wording_outside_a_heading_counts_as_required():
         ("Bachelor's degree in Statistics.\nPhD in Computer Science or a related field.", "phd", None, None),
         ("We have been in business for 20 years.", "none_stated", None, None),
         ("BS in Electrical or Computer Engineering and 3+ years of experience.", "bachelor", None, 3),
+        (
+            "Requirements:\n- Bachelor's degree (Master's preferred), 3+ years of experience (5+ preferred)",
+            "bachelor",
+            "master",
+            3,
+        ),
         (
             "Requirements:\n- 5+ years of experience building data systems\n- At least 2 years with Go",
             "none_stated",

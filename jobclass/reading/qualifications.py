@@ -242,6 +242,10 @@ def read_qualifications(reader: NeedReader, degrees: tuple[DegreeMention, ...]) 
         need = reader.need_at(start)
         if need == COMPANY:
             continue
+        for aside_start, aside_end in reader.asides_in(start, end):  # "BS (MS preferred)"
+            preferred_degrees.extend(degrees_in(text[aside_start:aside_end]))
+            blank = " " * (aside_end - aside_start)
+            sentence = sentence[: aside_start - start] + blank + sentence[aside_end - start :]
         levels = degrees_in(sentence)
         years = years_in(sentence)
         if need == PREFERRED:
