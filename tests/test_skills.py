@@ -133,6 +133,12 @@ def test_requirement_wording_outside_a_heading_counts_as_required():
             {"Python": "required", "SQL": "required", "PyTorch": "preferred"},
         ),
         ("Requirements:\n- SQL (Snowflake is a big plus)", {"SQL": "required", "Snowflake": "preferred"}),
+        # run-on bullets: glued together ("...fieldProficiency"), or after "is a plus"
+        (
+            "Requirements\n- Statistics, ideally for marketingExperience with Python\n"
+            "- Kubernetes is a plus Experience with Docker",
+            {"Python": "required", "Kubernetes": "preferred", "Docker": "required"},
+        ),
     ],
 )
 def test_headings_and_cues(text, expected):
