@@ -78,10 +78,9 @@ REQUIRED_CUE = re.compile(
 # A preferred cue inside parentheses qualifies only what the parentheses hold: "SQL (Snowflake a plus)".
 _ASIDE = re.compile(r"\([^()\n]{1,200}\)")
 _HEADING_LINE = re.compile(
-    r"^\s*(?:#{1,6}\s*|\*\*|__)?(?P<heading>[A-Za-z][^\n:：.!?…]{0,70}?)(?:\*\*|__)?\s*(?:\.{2,}|…)?"
-    r"\s*(?P<colon>[:：])?\s*\??\s*$"
+    r"^\s*(?:#{1,6}\s*|\*\*|__)?(?P<heading>[A-Za-z][^\n:.!?]{0,70}?)(?:\*\*|__)?\s*(?P<colon>:)?\s*\??\s*$"
 )
-_INLINE_HEADING = re.compile(r"^\s*(?:[-•*]\s*)?(?P<heading>[A-Za-z][A-Za-z /&'’()-]{2,40})[:：]\s+\S")
+_INLINE_HEADING = re.compile(r"^\s*(?:[-•*]\s*)?(?P<heading>[A-Za-z][A-Za-z /&'’()-]{2,40}):\s+\S")
 # A line without a colon that names what is asked is a list item, not a heading: "Experience with SQL",
 # "Knowledge of Spark"; so is one that ends in a preferred word after something specific
 # ("Graduate degree preferred", but not "Skills preferred").
@@ -118,7 +117,7 @@ _SENTENCE_BREAK = re.compile(
     r"Minimum|Comfortable|Deep|Working knowledge|Advanced|Preferred|Required|Must|Nice to have)\b)|"
     # list items glued together without a space: "... quantitative fieldProficiency in Python ..."
     r"(?<=[a-z])(?=(?:Experience|Strong|Proven|Demonstrated|Solid|Excellent|Knowledge|Ability|Understanding|"
-    r"Proficiency|Expertise|Bachelor|Must|Advanced|Preferred|Required)\b))"
+    r"Proficiency|Expertise|Bachelor|Must|Advanced|Preferred)\b))"
 )
 MAX_HEADING_WORDS = 7
 MAX_BARE_HEADING_WORDS = 5  # a heading line without a colon is short: longer lines are list items
@@ -145,13 +144,17 @@ def heading_kind(heading: str) -> str | None:
 
 def _heading_at(line: str) -> tuple[str, str] | None:
     """(heading, kind) when the line is a heading, whole ("Requirements") or inline ("Must have: ...")."""
+    if "：" in line:  # a full-width colon
+        line = line.replace("：", ":")
     if len(line) > MAX_HEADING_LINE and ":" not in line[: MAX_HEADING_LINE // 2]:
         return None
+    if line.rstrip().endswith(("..", "…")):  # "WHAT YOU'LL BRING..."
+        line = line.rstrip().rstrip(".…")
     whole = _HEADING_LINE.match(line)
     limit = MAX_HEADING_WORDS if whole and whole.group("colon") else MAX_BARE_HEADING_WORDS
-    if whole and len(whole.group("heading").split()) <= limit and not _list_item(whole):
+    if whole and len(whole.group("heading").split()) <= limit:
         kind = heading_kind(whole.group("heading"))
-        if kind:
+        if kind and not _list_item(whole):
             return whole.group("heading").strip(), kind
     inline = _INLINE_HEADING.match(line)
     if inline and len(inline.group("heading").split()) <= MAX_HEADING_WORDS:
