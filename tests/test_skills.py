@@ -105,6 +105,47 @@ def test_requirement_wording_outside_a_heading_counts_as_required():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bare line naming what is asked is a list item, not a heading that starts a section
+        (
+            "Nice to have\n- Kubernetes\nExperience with Docker\n- Terraform",
+            {"Kubernetes": "preferred", "Docker": "preferred", "Terraform": "preferred"},
+        ),
+        (
+            "Requirements\n- Python\nCloud certification preferred\n- SQL",
+            {"Python": "required", "SQL": "required"},
+        ),
+        # a heading line may end in an ellipsis
+        ("WHAT WE NEED FROM YOU...\nUsing Go and Redis", {"Go": "required", "Redis": "required"}),
+        (
+            "Requirements\n- Scala\n\nEVEN BETTER\n- Terraform",
+            {"Scala": "required", "Terraform": "preferred"},
+        ),
+        # headings inside a run-on line whose line breaks were lost
+        (
+            "You will build models. Qualifications: Strong Python skills. Preferred Qualifications: "
+            "Exposure to Scala.",
+            {"Python": "required", "Scala": "preferred"},
+        ),
+        (
+            "Deep knowledge of Python and SQL, with a strong preference for PyTorch.",
+            {"Python": "required", "SQL": "required", "PyTorch": "preferred"},
+        ),
+        ("Requirements:\n- SQL (Snowflake is a big plus)", {"SQL": "required", "Snowflake": "preferred"}),
+        # run-on bullets: glued together ("...fieldProficiency"), or after "is a plus"
+        (
+            "Requirements\n- Statistics, ideally for marketingExperience with Python\n"
+            "- Kubernetes is a plus Experience with Docker",
+            {"Python": "required", "Kubernetes": "preferred", "Docker": "required"},
+        ),
+    ],
+)
+def test_headings_and_cues(text, expected):
+    assert {name: need for name, need in needs(text).items() if name in expected} == expected
+
+
+@pytest.mark.parametrize(
     ("text", "degree_min", "degree_preferred", "years_min"),
     [
         ("Requirements: BS in Computer Science and 3+ years of experience.", "bachelor", None, 3),
@@ -115,6 +156,33 @@ def test_requirement_wording_outside_a_heading_counts_as_required():
         ("Nice to have: 10 years of experience.", "none_stated", None, None),
         ("Bachelor's degree in Statistics.\nPhD in Computer Science or a related field.", "phd", None, None),
         ("We have been in business for 20 years.", "none_stated", None, None),
+        ("BS in Electrical or Computer Engineering and 3+ years of experience.", "bachelor", None, 3),
+        (
+            "Requirements:\n- Bachelor's degree (Master's preferred), 3+ years of experience (5+ preferred)",
+            "bachelor",
+            "master",
+            3,
+        ),
+        (
+            "Requirements:\n- 5+ years of experience building data systems\n- At least 2 years with Go",
+            "none_stated",
+            None,
+            5,
+        ),
+        (
+            "Required:\n- Bachelor's degree and 5+ years of experience\n- 4+ years of experience with SQL\n"
+            "- OR Master's degree and 3+ years of experience",
+            "bachelor",
+            None,
+            4,
+        ),
+        (
+            "You will build models.\n\nMaster's degree in Statistics. 2+ years of experience with Python.\n\n"
+            "PhD in Physics. 6+ years of experience with Spark.",
+            "master",
+            None,
+            2,
+        ),
     ],
 )
 def test_degree_and_years(text, degree_min, degree_preferred, years_min):

@@ -7,9 +7,15 @@ Rules (documented in the README):
 - A degree that only shortens the years ("6+ years, or 3+ years with a PhD") is not a degree requirement.
 - The preferred degree is the highest degree named in a preferred sentence, if above the minimum.
 - Years: each sentence that ties a number of years to experience gives its lowest alternative (ranges
-  give their lower end); the minimum is the lowest over required sentences. A sentence where a degree
-  alone is an alternative ("PhD, or MS with 2+ years") gives 0, used only when no other sentence names
-  years. Preferred-only years: None.
+  give their lower end); a candidate must meet every required sentence, so the minimum is the highest
+  of them. A line starting with "OR" and naming a degree is another rung of the last degree ladder
+  (its years are an alternative of the ladder's). A sentence where a degree alone is an alternative
+  ("PhD, or MS with 2+ years") gives 0, used only when no other sentence names years. Preferred-only
+  years: None.
+- A posting scraped without headings lists the minimum qualifications before the preferred ones: the
+  blocks (paragraphs) after the one naming the first required degree are not read as requirements.
+- "or" separates alternatives only before a degree or a number; "Electrical or Computer Engineering"
+  is one field list.
 """
 
 from __future__ import annotations
@@ -71,7 +77,16 @@ QUALIFYING_DEGREE = re.compile(
     re.IGNORECASE,
 )
 SKILL_YEARS = re.compile(r"['’]?\s+(of|with|in|using|\w+ing)\b", re.IGNORECASE)
-ALTERNATIVES = re.compile(r"\bor\b|\bOR\b")
+# "or" starts another alternative when a degree or a number follows ("PhD, or MS with 2 years", "3 or 5
+# years"); an "or" inside a field list ("Electrical or Computer Engineering") does not.
+ALTERNATIVES = re.compile(
+    r"\bor\b(?=[\s,]*(?:an?\s+|the\s+)?(?:\d|\b(?:"
+    + "|".join(_NUMBER_WORDS)
+    + r")\b|"
+    + "|".join(pattern for level, pattern in _DEGREE_PATTERNS if level != "generic")
+    + "))",
+    re.IGNORECASE,
+)
 # "or a related field", "or equivalent experience" widen a requirement; they are not alternatives.
 WIDENING_OR = re.compile(
     r",?\s*\bor\s+(?:an?\s+|another\s+)?(?:closely\s+)?(?:related|equivalent|similar|relevant|comparable|other)\b",
@@ -82,6 +97,7 @@ COMPANY_VOICE = re.compile(r"\b(we|our|us)\b", re.IGNORECASE)  # "we bring over 
 CANDIDATE = re.compile(
     r"\b(you|your|candidates?|applicants?|someone|somebody|person|looking for|seeking)\b", re.IGNORECASE
 )
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 UPPER_BOUND = re.compile(r"(<|less than|under|up to|fewer than)\s*$", re.IGNORECASE)
 
 
@@ -214,29 +230,48 @@ def read_qualifications(reader: NeedReader, degrees: tuple[DegreeMention, ...]) 
     """Degree and years asked for, following the rules in this module's docstring."""
     text = reader.text
     required_degrees: list[list[str]] = []  # one list of alternatives per requirement
-    preferred_degrees, required_years = [], []
+    preferred_degrees: list[str] = []
+    required_years: list[int] = []  # one number per requirement: the fewest years that meet it
+    ladder: int | None = None  # index in required_years of the last degree requirement naming years
     field, degree_alone = None, False
+    headless = len(reader.sections) == 1 and reader.sections[0].heading is None
+    block_end = len(text)
     for start, end in qualification_sentences(reader, degrees):
+        if start >= block_end:
+            break  # a later unheaded block: the preferred list, which comes after the minimum one
         sentence = text[start:end]
         need = reader.need_at(start)
         if need == COMPANY:
             continue
+        for aside_start, aside_end in reader.asides_in(start, end):  # "BS (MS preferred)"
+            preferred_degrees.extend(degrees_in(text[aside_start:aside_end]))
+            blank = " " * (aside_end - aside_start)
+            sentence = sentence[: aside_start - start] + blank + sentence[aside_end - start :]
         levels = degrees_in(sentence)
         years = years_in(sentence)
         if need == PREFERRED:
             preferred_degrees.extend(levels)
             continue
+        another_rung = bool(levels) and bool(LEADING_OR.match(sentence))
         if levels and not degree_only_shortens_years(sentence):
-            if LEADING_OR.match(sentence) and required_degrees:
+            if another_rung and required_degrees:
                 required_degrees[-1].extend(levels)  # "• OR Master's degree and 3+ years": another rung
             else:
                 required_degrees.append(levels)
             field = field or degree_field(sentence)
-        if years and degree_alone_suffices(sentence):
+            if headless and block_end == len(text):
+                paragraph_break = PARAGRAPH_BREAK.search(text, end)
+                block_end = paragraph_break.start() if paragraph_break else len(text)
+        if another_rung and ladder is not None:
+            # the rung is an alternative of the ladder's years; a rung without years needs none
+            required_years[ladder] = min(required_years[ladder], min(years) if years else 0)
+        elif years and degree_alone_suffices(sentence):
             degree_alone = True
         elif years:
             # "3 or 5 years" are alternatives (the lowest suffices); "8 years overall, 5 in X" all apply.
             required_years.append(min(years) if len(alternatives_of(sentence)) > 1 else max(years))
+            if levels:
+                ladder = len(required_years) - 1
     lowest = [min(alternatives, key=DEGREE_LEVELS.index) for alternatives in required_degrees]
     degree_min = max(lowest, key=DEGREE_LEVELS.index, default="none_stated")
     higher = [d for d in preferred_degrees if DEGREE_LEVELS.index(d) > DEGREE_LEVELS.index(degree_min)]
@@ -244,5 +279,5 @@ def read_qualifications(reader: NeedReader, degrees: tuple[DegreeMention, ...]) 
         degree_min=degree_min,
         degree_field=field if degree_min != "none_stated" else None,
         degree_preferred=max(higher, key=DEGREE_LEVELS.index) if higher else None,
-        years_min=min(required_years) if required_years else (0 if degree_alone else None),
+        years_min=max(required_years) if required_years else (0 if degree_alone else None),
     )

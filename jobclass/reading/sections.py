@@ -23,7 +23,8 @@ HEADING_KINDS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "preferred",
             r"prefer|nice[\s-]to[\s-]have|good[\s-]to[\s-]have|bonus|plus(es)?\b|desir|extra credit|"
-            r"great if|would be great|stand out|set you apart|advantage|not required",
+            r"great if|would be great|even better|stand out|set you apart|advantage|not required|valued|"
+            r"additional (skills|experience|qualifications)",
         ),
         (
             "benefits",
@@ -56,9 +57,12 @@ BOILERPLATE_SECTIONS = frozenset({"company", "benefits"})
 
 # The need cues are matched in the lower-cased text (about 3x faster than case-insensitive matching).
 # Cues that qualify what follows them ("Python, and preferably C++"): only later items are preferred.
-FORWARD_PREFERRED_CUE = re.compile(r"\b(preferably|ideally|optionally|bonus points for|even better)\b")
+FORWARD_PREFERRED_CUE = re.compile(
+    r"\b(preferably|ideally|optionally|bonus points for|even better|(a |strong )?preference for)\b"
+)
 PREFERRED_CUE = re.compile(
-    r"\b(a plus|preferred|preferably|preference|nice[\s-]to[\s-]have|good[\s-]to[\s-]have|bonus|"
+    r"\b(an? (added |big |huge |strong |great |major |definite |real |additional )?plus|preferred|preferably|"
+    r"preferable|preference|nice[\s-]to[\s-]have|good[\s-]to[\s-]have|bonus|"
     r"desirable|desired|ideally|advantage|advantageous|beneficial|helpful|would be great|great to have|"
     r"optimally|not required|not essential|not a must|an asset|is a bonus)\b"
 )
@@ -71,20 +75,49 @@ REQUIRED_CUE = re.compile(
     r"understanding of|track record|looking for|we want|you should|ideal candidate|"
     r"candidates? (will|should))\b"
 )
+# A preferred cue inside parentheses qualifies only what the parentheses hold: "SQL (Snowflake a plus)".
+_ASIDE = re.compile(r"\([^()\n]{1,200}\)")
 _HEADING_LINE = re.compile(
     r"^\s*(?:#{1,6}\s*|\*\*|__)?(?P<heading>[A-Za-z][^\n:.!?]{0,70}?)(?:\*\*|__)?\s*(?P<colon>:)?\s*\??\s*$"
 )
 _INLINE_HEADING = re.compile(r"^\s*(?:[-•*]\s*)?(?P<heading>[A-Za-z][A-Za-z /&'’()-]{2,40}):\s+\S")
+# A line without a colon that names what is asked is a list item, not a heading: "Experience with SQL",
+# "Knowledge of Spark"; so is one that ends in a preferred word after something specific
+# ("Graduate degree preferred", but not "Skills preferred").
+_ITEM_LINE = re.compile(
+    r"\b(experience|expertise|knowledge|proficiency|familiarity|background|understanding)\s+"
+    r"(with|in|of|using|applying|building|working|on|across|developing|designing|deploying)\b",
+    re.IGNORECASE,
+)
+_TRAILING_PREFERRED = frozenset(
+    {"preferred", "preferable", "desired", "desirable", "plus", "advantage", "bonus", "beneficial", "helpful"}
+)
+_HEADING_WORDS = frozenset(
+    "skills skill qualifications qualification experience education requirements knowledge additional other "
+    "and & technical also but not is a an are that would be nice to have things what we you competencies "
+    "abilities attributes certifications extra".split()
+)
+# Headings inside a run-on line, where scraping lost the line breaks: "... strong communication
+# skills Preferred Qualifications: Experience with ...". Title case and a capital after: rare in prose.
+_MIDLINE_HEADING = re.compile(
+    r"(?=[ABDEKMNPQR])(?<=[\w.)!?,] )(?P<heading>(?:(?:Preferred|Minimum|Basic|Required|Desired|Additional|"
+    r"Bonus|Key|Desirable|Essential)\s+(?:Qualifications?|Requirements|Skills|Experience)|Qualifications?|"
+    r"Requirements|Responsibilities|Nice[ -]to[ -][Hh]aves?|Desirable|Essential|Bonus [Pp]oints))"
+    r"(?:\s*[:：]\s*|\s+)(?=[A-Z(•])"
+)
 # Sentence ends, semicolons, line breaks, sentences glued together by scraping ("field.Strong"), and
 # inline bullets ("Qualifications - BS in CS - 5+ years"; not ranges such as "2 - 5").
 # The leading lookahead lets the search skip most positions at once (5x faster than without it).
 _SENTENCE_BREAK = re.compile(
-    r"(?=[\s.!?])(?:(?<=[.!?])\s+(?=[A-Z0-9(\"'•-])|(?<=;)\s+|\n+|(?<=[a-z)])[.!?](?=[A-Z])|(?<=[^\d\s])\s+[-–•*]\s+(?=\S)|"
+    r"(?=[\s.!?ABDEKMPSU])(?:(?<=[.!?])\s+(?=[A-Z0-9(\"'•-])|(?<=;)\s+|\n+|(?<=[a-z)])[.!?](?=[A-Z])|(?<=[^\d\s])\s+[-–•*]\s+(?=\S)|"
     # bullets whose line breaks were lost: "... ML services Hands-on experience in ..."
     r"(?<=[a-z0-9)])(?<!\bor)(?<!\band)(?<!\ba)(?<!\ban)(?<!\bthe)(?<!\bin)(?<!\bof)(?<!\bwith)(?<!\bto)"
-    r"(?<!\bhave)(?<!\bhas)(?<!\bhold)(?<!\bplus)(?<!\bis)(?<!\bare)\s+(?=(?:Experience|Hands-on|Strong|Proven|Demonstrated|Solid|Excellent|Familiarity|"
+    r"(?<!\bhave)(?<!\bhas)(?<!\bhold)(?<!\bis)(?<!\bare)\s+(?=(?:Experience|Hands-on|Strong|Proven|Demonstrated|Solid|Excellent|Familiarity|"
     r"Knowledge|Ability|Understanding|Proficiency|Expertise|Bachelor|Master|PhD|Ph\.D|BS|MS|At least|"
-    r"Minimum|Comfortable|Deep|Working knowledge|Advanced|Preferred|Required|Must|Nice to have)\b))"
+    r"Minimum|Comfortable|Deep|Working knowledge|Advanced|Preferred|Required|Must|Nice to have)\b)|"
+    # list items glued together without a space: "... quantitative fieldProficiency in Python ..."
+    r"(?<=[a-z])(?=(?:Experience|Strong|Proven|Demonstrated|Solid|Excellent|Knowledge|Ability|Understanding|"
+    r"Proficiency|Expertise|Bachelor|Must|Advanced|Preferred)\b))"
 )
 MAX_HEADING_WORDS = 7
 MAX_BARE_HEADING_WORDS = 5  # a heading line without a colon is short: longer lines are list items
@@ -111,13 +144,17 @@ def heading_kind(heading: str) -> str | None:
 
 def _heading_at(line: str) -> tuple[str, str] | None:
     """(heading, kind) when the line is a heading, whole ("Requirements") or inline ("Must have: ...")."""
+    if "：" in line:  # a full-width colon
+        line = line.replace("：", ":")
     if len(line) > MAX_HEADING_LINE and ":" not in line[: MAX_HEADING_LINE // 2]:
         return None
+    if line.rstrip().endswith(("..", "…")):  # "WHAT YOU'LL BRING..."
+        line = line.rstrip().rstrip(".…")
     whole = _HEADING_LINE.match(line)
     limit = MAX_HEADING_WORDS if whole and whole.group("colon") else MAX_BARE_HEADING_WORDS
     if whole and len(whole.group("heading").split()) <= limit:
         kind = heading_kind(whole.group("heading"))
-        if kind:
+        if kind and not _list_item(whole):
             return whole.group("heading").strip(), kind
     inline = _INLINE_HEADING.match(line)
     if inline and len(inline.group("heading").split()) <= MAX_HEADING_WORDS:
@@ -127,18 +164,49 @@ def _heading_at(line: str) -> tuple[str, str] | None:
     return None
 
 
+def _list_item(whole: re.Match) -> bool:
+    """True for a bare line (no colon, no markup) that reads as a list item ("Experience with SQL")."""
+    if whole.group("colon") or whole.group(0).lstrip()[:1] in "#*_":
+        return False
+    heading = whole.group("heading")
+    if _ITEM_LINE.search(heading):
+        return True
+    words = heading.lower().split()
+    return (
+        len(words) >= 2
+        and words[-1] in _TRAILING_PREFERRED
+        and any(word not in _HEADING_WORDS for word in words[:-1])
+    )
+
+
+def midline_headings(text: str) -> list[tuple[int, str, str]]:
+    """(offset, heading, kind) of the headings inside run-on lines."""
+    found = []
+    for match in _MIDLINE_HEADING.finditer(text):
+        kind = heading_kind(match.group("heading"))
+        if kind:
+            found.append((match.start(), match.group("heading"), kind))
+    return found
+
+
 def split_sections(text: str) -> list[Section]:
-    """Cut the text at heading lines; the text before the first heading is an `other` section."""
-    sections: list[Section] = []
-    kind, heading, start = "other", None, 0
+    """Cut the text at heading lines and at headings inside run-on lines; the text before the first
+    heading is an `other` section."""
+    headings: list[tuple[int, str, str]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
         found = _heading_at(line)
         if found:
-            if offset > start:
-                sections.append(Section(kind, heading, start, offset))
-            (heading, kind), start = found, offset
+            headings.append((offset, *found))
         offset += len(line)
+    if len(headings) < 2:  # the scrape kept few line breaks: look inside the lines
+        headings = sorted(headings + midline_headings(text))
+    sections: list[Section] = []
+    kind, heading, start = "other", None, 0
+    for offset, found_heading, found_kind in headings:
+        if offset > start:
+            sections.append(Section(kind, heading, start, offset))
+        heading, kind, start = found_heading, found_kind, offset
     sections.append(Section(kind, heading, start, len(text)))
     return sections
 
@@ -181,20 +249,44 @@ class NeedReader:
     forward: tuple[int, ...]
     preferred: tuple[int, ...]
     required: tuple[int, ...]
+    asides: tuple[tuple[int, int], ...] = ()  # parentheses holding a preferred cue, which stays inside
 
     @classmethod
     def of(cls, text: str) -> NeedReader:
         lower = same_length_lower(text)
-        forward = tuple(match.span() for match in FORWARD_PREFERRED_CUE.finditer(lower))
+        forward_spans = tuple(match.span() for match in FORWARD_PREFERRED_CUE.finditer(lower))
+        preferred = cue_starts(PREFERRED_CUE, lower, forward_spans)
+        forward = tuple(start for start, _ in forward_spans)
+        asides: tuple[tuple[int, int], ...] = ()
+        if "(" in lower:
+            cues = sorted(preferred + forward)
+            asides = tuple(
+                match.span()
+                for match in _ASIDE.finditer(lower)
+                if first_in(cues, match.start(), match.end()) is not None
+            )
+            if asides:
+                forward = tuple(start for start in forward if not _inside(start, asides))
+                preferred = tuple(start for start in preferred if not _inside(start, asides))
         return cls(
             text,
             lower,
             tuple(split_sections(text)),
             tuple(sentence_bounds(text)),
-            tuple(start for start, _ in forward),
-            cue_starts(PREFERRED_CUE, lower, forward),
+            forward,
+            preferred,
             cue_starts(REQUIRED_CUE, lower),
+            asides,
         )
+
+    def asides_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The parenthesised preferred asides within [start, end)."""
+        index = bisect.bisect_left(self.asides, (start, start))
+        found = []
+        while index < len(self.asides) and self.asides[index][0] < end:
+            found.append(self.asides[index])
+            index += 1
+        return found
 
     def section_at(self, offset: int) -> Section:
         index = bisect.bisect_right(self.sections, offset, key=lambda section: section.start) - 1
@@ -216,6 +308,8 @@ class NeedReader:
         forward, preferred, required = self.cues_of(start, end)
         if (forward is not None and forward < offset) or preferred:
             return PREFERRED
+        if self.asides and _inside(offset, self.asides) and not self.in_boilerplate(offset):
+            return PREFERRED
         section = self.section_at(offset)
         if section.kind in BOILERPLATE_SECTIONS:
             return COMPANY
@@ -234,6 +328,12 @@ class NeedReader:
             first_in(self.preferred, start, end) is not None,
             first_in(self.required, start, end) is not None,
         )
+
+
+def _inside(offset: int, spans: tuple[tuple[int, int], ...]) -> bool:
+    """True when the offset falls in one of the sorted, disjoint spans."""
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def first_in(starts: tuple[int, ...], start: int, end: int) -> int | None:
