@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import gzip
 import json
-import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,12 +64,12 @@ class Tokens:
 
 def tokenize(text: str, lemmas: dict[str, str] | None = None) -> Tokens:
     """Tokenize a text once; `lemmas` defaults to spaCy's English lookup table."""
-    # map() over C-level callables keeps the per-token work out of Python bytecode: tokens are most of
-    # what a posting costs. A lower-cased token has its original's length, so ends follow from starts.
-    lowered = same_length_lower(text)
-    lower = TOKEN.findall(lowered)
-    starts = list(map(re.Match.start, TOKEN.finditer(lowered)))
-    ends = list(map(operator.add, starts, map(len, lower)))
+    # One regex pass; map() over C-level callables keeps the per-token work out of Python bytecode
+    # (tokens are a large share of what a posting costs).
+    matches = list(TOKEN.finditer(same_length_lower(text)))
+    starts = list(map(re.Match.start, matches))
+    ends = list(map(re.Match.end, matches))
+    lower = list(map(re.Match.group, matches))
     table = lemma_table() if lemmas is None else lemmas
     norms = list(map(table.get, lower, lower))
     return Tokens(text, starts, ends, lower, norms, line_starts(text, starts))
