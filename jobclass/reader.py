@@ -58,9 +58,10 @@ class PostingReader:
     def read(self, text: str) -> TextReading:
         if len(text) > MAX_READ_CHARS:
             raise InputError(f"a text of {len(text):,} characters is over the limit of {MAX_READ_CHARS:,}")
-        matches = self.index.match(tokenize(text, self.index.lemmas))
-        reader = NeedReader.of(text)
-        degrees = degree_mentions_in(reader)
+        tokens = tokenize(text, self.index.lemmas)
+        matches = self.index.match(tokens)
+        reader = NeedReader.of(text, tokens)
+        degrees = degree_mentions_in(reader, tokens)
         skills = skills_in(
             matches.skills,
             reader,

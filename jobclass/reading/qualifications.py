@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from jobclass.reading.sections import COMPANY, PREFERRED, NeedReader
-from jobclass.reading.tokens import same_length_lower
+from jobclass.reading.tokens import Tokens, occurrences, same_length_lower
 
 DEGREE_LEVELS = ("none_stated", "bachelor", "master", "phd")
 _DEGREE_PATTERNS = (
@@ -50,6 +50,14 @@ _DEGREE_PATTERNS = (
 DEGREE_PATTERN = re.compile(
     "(?=[abcdfgmpu4])(?:" + "|".join(f"(?P<{level}>{pattern})" for level, pattern in _DEGREE_PATTERNS) + ")"
 )
+# The tokens a degree mention can start with: the degree pattern is only tried there.
+DEGREE_STARTS = frozenset(
+    "phd ph doctorate doctoral d dphil master masters m msc ms mtech meng mba ma post postgraduate graduate "
+    "advanced bachelor bachelors b bsc bs btech be beng ba undergraduate university college 4 four "
+    "degree".split()
+)
+# Degree words glued to the word before them in scraped text ("requirementsMaster's", "postdoctoral").
+GLUED_DEGREE_WORDS = ("master", "bachelor", "doctora", "ph.d", "phd", "m.s.", "advanced degree")
 YEARS_WORDS = ("year", "yr")  # a sentence without one of these names no years (found with str.find)
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -192,22 +200,19 @@ class DegreeMention(NamedTuple):
     end: int
 
 
-def degree_mentions_in(reader: NeedReader) -> tuple[DegreeMention, ...]:
-    """Every degree the text names, from one search of the whole lower-cased text."""
+def degree_mentions_in(reader: NeedReader, tokens: Tokens) -> tuple[DegreeMention, ...]:
+    """Every degree the text names, the pattern tried only at the tokens a degree can start with and
+    where a degree word is glued to another."""
+    places, glued = tokens.places(DEGREE_STARTS), occurrences(reader.lower, GLUED_DEGREE_WORDS)
     return tuple(
         DegreeMention(match.lastgroup, match.start(), match.end())
-        for match in DEGREE_PATTERN.finditer(reader.lower)
+        for match in tokens.anchored_matches(DEGREE_PATTERN, reader.lower, places, glued)
     )
 
 
 def qualification_sentences(reader: NeedReader, degrees: tuple[DegreeMention, ...]) -> list[tuple[int, int]]:
     """The sentences that name a degree or years, in text order: the only ones the rules read."""
-    places = [degree.start for degree in degrees]
-    for word in YEARS_WORDS:
-        position = reader.lower.find(word)
-        while position != -1:
-            places.append(position)
-            position = reader.lower.find(word, position + 1)
+    places = [degree.start for degree in degrees] + occurrences(reader.lower, YEARS_WORDS)
     found = {reader.sentence_bounds_at(place) for place in places}
     return sorted(bounds for bounds in found if bounds[0] < bounds[1])
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from jobclass.reading.tokens import same_length_lower
+from jobclass.reading.tokens import Tokens, same_length_lower, tokenize
 
 REQUIRED, PREFERRED, MENTIONED, COMPANY = "required", "preferred", "mentioned", "company"
 NEED_STRENGTH = {REQUIRED: 3, PREFERRED: 2, MENTIONED: 1}
@@ -66,6 +66,20 @@ PREFERRED_CUE = re.compile(
     r"desirable|desired|ideally|advantage|advantageous|beneficial|helpful|would be great|great to have|"
     r"optimally|not required|not essential|not a must|an asset|is a bonus)\b"
 )
+# The tokens a cue can start with (whole words, and word beginnings): the cues are only tried there.
+FORWARD_CUE_STARTS = (frozenset({"a", "strong", "even", "bonus", "ideally", "optionally"}), ("prefer",))
+PREFERRED_CUE_STARTS = (
+    frozenset("a an nice good bonus ideally helpful would great not is".split()),
+    ("prefer", "desir", "advantag", "benefic", "optimal"),
+)
+REQUIRED_CUE_STARTS = (
+    frozenset(
+        "must mandatory essential should expected need you youll at minimum strong solid experience hands "
+        "knowledge expertise background demonstrated proven understanding track looking we ideal "
+        "candidate candidates".split()
+    ),
+    ("requir", "proficien", "familiar", "fluen", *"0123456789"),
+)
 REQUIRED_CUE = re.compile(
     r"\b(must|required|requires?|requirement|mandatory|essential|should have|expected to have|"
     r"need to have|you have|you bring|you.?ll bring|you.?ll have|you possess|proficien\w*|"
@@ -111,7 +125,7 @@ _MIDLINE_HEADING = re.compile(
 _SENTENCE_BREAK = re.compile(
     r"(?=[\s.!?ABDEKMPSU])(?:(?<=[.!?])\s+(?=[A-Z0-9(\"'•-])|(?<=;)\s+|\n+|(?<=[a-z)])[.!?](?=[A-Z])|(?<=[^\d\s])\s+[-–•*]\s+(?=\S)|"
     # bullets whose line breaks were lost: "... ML services Hands-on experience in ..."
-    r"(?<=[a-z0-9)])(?<!\bor)(?<!\band)(?<!\ba)(?<!\ban)(?<!\bthe)(?<!\bin)(?<!\bof)(?<!\bwith)(?<!\bto)"
+    r"(?<=[a-z0-9)])(?=\s+[A-Z])(?<!\bor)(?<!\band)(?<!\ba)(?<!\ban)(?<!\bthe)(?<!\bin)(?<!\bof)(?<!\bwith)(?<!\bto)"
     r"(?<!\bhave)(?<!\bhas)(?<!\bhold)(?<!\bis)(?<!\bare)\s+(?=(?:Experience|Hands-on|Strong|Proven|Demonstrated|Solid|Excellent|Familiarity|"
     r"Knowledge|Ability|Understanding|Proficiency|Expertise|Bachelor|Master|PhD|Ph\.D|BS|MS|At least|"
     r"Minimum|Comfortable|Deep|Working knowledge|Advanced|Preferred|Required|Must|Nice to have)\b)|"
@@ -226,9 +240,9 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def cue_starts(pattern: re.Pattern, lower: str, outside: tuple[tuple[int, int], ...] = ()) -> tuple[int, ...]:
-    """Where the pattern matches in the lower-cased text, leaving out matches inside `outside` spans."""
-    starts = (match.start() for match in pattern.finditer(lower))
+def cue_starts(spans: list[tuple[int, int]], outside: tuple[tuple[int, int], ...] = ()) -> tuple[int, ...]:
+    """Where the cues start, leaving out those inside `outside` spans."""
+    starts = (start for start, _ in spans)
     if not outside:
         return tuple(starts)
     return tuple(place for place in starts if not any(start <= place < end for start, end in outside))
@@ -250,12 +264,25 @@ class NeedReader:
     preferred: tuple[int, ...]
     required: tuple[int, ...]
     asides: tuple[tuple[int, int], ...] = ()  # parentheses holding a preferred cue, which stays inside
+    section_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "section_starts", tuple(section.start for section in self.sections))
 
     @classmethod
-    def of(cls, text: str) -> NeedReader:
+    def of(cls, text: str, tokens: Tokens | None = None) -> NeedReader:
+        """Read a text's sections, sentences and need cues; `tokens` (its tokenization, made here when
+        not given) says where a cue can start."""
         lower = same_length_lower(text)
-        forward_spans = tuple(match.span() for match in FORWARD_PREFERRED_CUE.finditer(lower))
-        preferred = cue_starts(PREFERRED_CUE, lower, forward_spans)
+        tokens = tokens or tokenize(text)
+
+        patterns = (FORWARD_PREFERRED_CUE, PREFERRED_CUE, REQUIRED_CUE)
+        places = tokens.places_of_each([FORWARD_CUE_STARTS, PREFERRED_CUE_STARTS, REQUIRED_CUE_STARTS])
+        forward_spans, preferred_spans, required_spans = (
+            tuple(match.span() for match in tokens.anchored_matches(pattern, lower, at))
+            for pattern, at in zip(patterns, places, strict=True)
+        )
+        preferred = cue_starts(preferred_spans, forward_spans)
         forward = tuple(start for start, _ in forward_spans)
         asides: tuple[tuple[int, int], ...] = ()
         if "(" in lower:
@@ -275,7 +302,7 @@ class NeedReader:
             tuple(sentence_bounds(text)),
             forward,
             preferred,
-            cue_starts(REQUIRED_CUE, lower),
+            cue_starts(required_spans),
             asides,
         )
 
@@ -289,7 +316,7 @@ class NeedReader:
         return found
 
     def section_at(self, offset: int) -> Section:
-        index = bisect.bisect_right(self.sections, offset, key=lambda section: section.start) - 1
+        index = bisect.bisect_right(self.section_starts, offset) - 1
         return self.sections[max(index, 0)]
 
     def sentence_bounds_at(self, offset: int) -> tuple[int, int]:

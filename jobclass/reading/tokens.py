@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from itertools import compress
 
 # A word (letters, digits, underscores), a common abbreviation kept whole ("e.g.", "i.e."), or one mark.
 TOKEN = re.compile(r"\b(?:[Ee]\.[Gg]|[Ii]\.[Ee])\.|\w+|[^\w\s]")
@@ -61,6 +62,41 @@ class Tokens:
     def orth(self, index: int) -> str:
         return self.text[self.starts[index] : self.ends[index]]
 
+    def places(self, words: frozenset[str] = frozenset(), prefixes: tuple[str, ...] = ()) -> list[int]:
+        """Indices of the tokens that are one of `words` or start with one of `prefixes`, in order."""
+        return self.places_of_each([(words, prefixes)])[0]
+
+    def places_of_each(self, kinds: list[tuple[frozenset[str], tuple[str, ...]]]) -> list[list[int]]:
+        """`places` for several (words, prefixes) kinds at once: the prefixes are tried once on the
+        distinct tokens, then per kind only on those that passed."""
+        distinct = set(self.lower)
+        all_prefixes = tuple(prefix for _, prefixes in kinds for prefix in prefixes)
+        prefixed = [word for word in distinct if word.startswith(all_prefixes)] if all_prefixes else []
+        found = []
+        for words, prefixes in kinds:
+            wanted = distinct & words
+            if prefixes:
+                wanted.update(word for word in prefixed if word.startswith(prefixes))
+            indices = range(len(self.lower))
+            found.append(list(compress(indices, map(wanted.__contains__, self.lower))) if wanted else [])
+        return found
+
+    def anchored_matches(
+        self, pattern: re.Pattern, lowered: str, places: list[int], offsets: list[int] = ()
+    ) -> list[re.Match]:
+        """What `pattern.finditer(lowered)` finds, for a pattern whose matches start where the tokens at
+        `places` (or the characters at `offsets`) start: the regex runs a few times on short stretches
+        instead of once over every character."""
+        found, covered = [], 0
+        for start in sorted({*(self.starts[index] for index in places), *offsets}):
+            if start < covered:
+                continue
+            match = pattern.match(lowered, start)
+            if match and match.end() > start:
+                found.append(match)
+                covered = match.end()
+        return found
+
 
 def tokenize(text: str, lemmas: dict[str, str] | None = None) -> Tokens:
     """Tokenize a text once; `lemmas` defaults to spaCy's English lookup table."""
@@ -73,6 +109,17 @@ def tokenize(text: str, lemmas: dict[str, str] | None = None) -> Tokens:
     table = lemma_table() if lemmas is None else lemmas
     norms = list(map(table.get, lower, lower))
     return Tokens(text, starts, ends, lower, norms, line_starts(text, starts))
+
+
+def occurrences(text: str, words: tuple[str, ...]) -> list[int]:
+    """Every offset where one of `words` occurs in `text`, inside other words too (str.find)."""
+    found = []
+    for word in words:
+        position = text.find(word)
+        while position != -1:
+            found.append(position)
+            position = text.find(word, position + 1)
+    return found
 
 
 def line_starts(text: str, starts: list[int]) -> frozenset[int]:
