@@ -184,3 +184,26 @@ def test_light_modules_import_no_heavy_library(module):
     probe = f"import sys, {module}; print([m for m in {HEAVY!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_cues_and_degrees_tried_at_tokens_find_what_a_whole_text_search_finds():
+    from jobclass.reading import qualifications as q
+    from jobclass.reading import sections as s
+    from jobclass.reading.tokens import same_length_lower
+
+    kinds = [
+        (s.FORWARD_PREFERRED_CUE, s.FORWARD_CUE_STARTS),
+        (s.PREFERRED_CUE, s.PREFERRED_CUE_STARTS),
+        (s.REQUIRED_CUE, s.REQUIRED_CUE_STARTS),
+    ]
+    differ = []
+    for text in identity_texts()[:2000]:
+        lower, tokens = same_length_lower(text), tokenize(text)
+        for pattern, starts in kinds:
+            found = tokens.anchored_matches(pattern, lower, tokens.places(*starts))
+            if [m.span() for m in found] != [m.span() for m in pattern.finditer(lower)]:
+                differ.append((pattern.pattern[:30], text[:40]))
+        degrees = q.degree_mentions_in(s.NeedReader.of(text, tokens), tokens)
+        if [(d.start, d.end) for d in degrees] != [m.span() for m in q.DEGREE_PATTERN.finditer(lower)]:
+            differ.append(("degree", text[:40]))
+    assert differ == []

@@ -177,7 +177,10 @@ class MatchIndex:
         }
         found = []
         for start in places_of(viable.keys(), norms):
+            window = norms[start + 1 : start + 2 + MAX_GAP]  # where a phrase's second word can be
             for pattern in viable[norms[start]]:
+                if len(pattern.norms) > 1 and pattern.norms[1] not in window:
+                    continue
                 end = phrase_end(pattern, tokens, start)
                 if end is not None:
                     found.append((pattern.phrase, tokens.starts[start], tokens.ends[end - 1]))
