@@ -13,8 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax
+
+
+def minimize_scalar(*args, **kwargs):
+    """scipy.optimize.minimize_scalar, imported on first use: only fitting needs it, and scipy.optimize
+    takes a third of a second to import."""
+    from scipy.optimize import minimize_scalar as scipy_minimize_scalar
+
+    return scipy_minimize_scalar(*args, **kwargs)
+
+
+def log_softmax(scores: np.ndarray, axis: int = 1) -> np.ndarray:
+    """log(softmax(scores)) along `axis`, computed stably (scipy.special's, without importing scipy)."""
+    shifted = scores - scores.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
 
 ECE_BINS = 10
 # Predictions at or above the review threshold were right this often in CV; the rest are flagged for review.

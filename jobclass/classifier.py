@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,28 +18,31 @@ from jobclass.calibration import (
     calibrate,
     with_title_evidence,
 )
-from jobclass.corpus import load_labeled, without_duplicates
 from jobclass.datafiles import file_sha256
 from jobclass.errors import DataError, ModelError
-from jobclass.evaluation import Evaluation, evaluation_of
 from jobclass.home import calibration_path, corpus_path, default_model_path
 from jobclass.labels import LABELS
-from jobclass.model import (
-    CV_FOLDS,
-    DEFAULT_CONFIG,
-    CrossValidation,
-    ModelConfig,
-    RoleModel,
-    check_trainable,
-    fit_and_cross_validate,
-    held_out_scores,
-    label_columns,
+from jobclass.persist import (
+    environment_versions,
+    load_scorer,
+    load_verified,
+    read_manifest,
+    save_model,
+    verify_model_file,
 )
-from jobclass.persist import environment_versions, load_verified, read_manifest, save_model
 from jobclass.profiles import DEFAULT_PROFILES, Profiles, load_profiles
+from jobclass.scoring import WordScorer
 from jobclass.skills.taxonomy import DEFAULT_TAXONOMY
 from jobclass.text import Posting
 from jobclass.titles import read_title
+
+if TYPE_CHECKING:
+    from jobclass.evaluation import Evaluation
+    from jobclass.model import CrossValidation, ModelConfig, RoleModel
+
+# Training and evaluation import scikit-learn and pandas inside the functions that need them
+# (`jobclass.model`, `jobclass.corpus`): a word n-gram model predicts with numpy alone, and loading
+# scikit-learn would take most of the cold start of `jobclass predict`.
 
 log = logging.getLogger(__name__)
 
@@ -121,23 +125,40 @@ def title_indices(titles: list[str | None], profiles: Profiles) -> np.ndarray:
 
 
 class Classifier:
-    """A loaded, verified model. `predict(text, title=None)` classifies one posting."""
+    """A loaded, verified model. `predict(text, title=None)` classifies one posting.
 
-    def __init__(self, model: RoleModel, manifest: dict):
-        self.model = model
-        self.pipeline = model.pipeline
+    `scorer` computes the features and scores: the model's WordScorer when it has one (word n-gram
+    models: no scikit-learn needed), else its scikit-learn RoleModel. `model` is the RoleModel itself,
+    unpickled from `model_path` when first asked for.
+    """
+
+    def __init__(
+        self,
+        scorer: WordScorer | RoleModel,
+        manifest: dict,
+        model_path: Path | None = None,
+    ):
+        self.scorer = scorer
         self.manifest = manifest
+        self.model_path = model_path
         self.calibration = Calibration.from_dict(manifest.get("calibration"))
+
+    @cached_property
+    def model(self) -> RoleModel:
+        if not isinstance(self.scorer, WordScorer):
+            return self.scorer
+        return verified_role_model(self.model_path)
+
+    @property
+    def pipeline(self):
+        return self.model.pipeline
 
     @cached_property
     def _explained_features(self) -> tuple[np.ndarray, np.ndarray]:
         """The display terms of the word features, and each label's relative weight for them."""
-        names = self.pipeline.named_steps["features"].get_feature_names_out()[self.model.word_columns]
-        terms = np.array([name.split("__", 1)[1] for name in names])
-        classifier = self.pipeline.named_steps["classifier"]
-        coef = classifier.coef_[label_columns(classifier.classes_)]
+        terms, coef = self.scorer.explained_terms()
         # A term's pull toward a label is its weight there minus its mean weight over all labels.
-        return terms, (coef - coef.mean(axis=0))[:, self.model.word_columns]
+        return terms, coef - coef.mean(axis=0)
 
     def predict(self, text: str, title: str | None = None) -> Prediction:
         """Classify one posting's text (and title, when known)."""
@@ -166,9 +187,9 @@ class Classifier:
     def _readings(self, postings: list[Posting], profiles: Profiles | None):
         """The text features, the probabilities with the title's evidence and on content alone (columns in
         LABELS order), and the out-of-scope flags of each posting."""
-        features = self.model.features([p.text for p in postings])
+        features = self.scorer.features([p.text for p in postings])
         content = self.calibration.content_probabilities(
-            self.model.role_scores(features), self.model.evidence(features)
+            self.scorer.role_scores(features), self.scorer.evidence(features)
         )
         titles = title_indices([p.title for p in postings], profiles or load_profiles())
         titled = with_title_evidence(content, titles, self.calibration.title_weight)
@@ -176,7 +197,7 @@ class Classifier:
             features,
             titled,
             content,
-            self.model.scope_scores(features) >= self.calibration.scope_threshold,
+            self.scorer.scope_scores(features) >= self.calibration.scope_threshold,
         )
 
     def _predictions(
@@ -188,7 +209,7 @@ class Classifier:
         explain: bool = True,
     ) -> list[Prediction]:
         terms, relative = self._explained_features
-        word_features = features[:, self.model.word_columns].tocsr() if explain else None
+        word_features = self.scorer.word_features(features) if explain else None
         predictions = []
         for row, posting in enumerate(postings):
             by_label = {label: float(probabilities[row, column]) for column, label in enumerate(LABELS)}
@@ -231,6 +252,9 @@ class Classifier:
     ) -> dict[str, Evaluation]:
         """Score the model on a labeled CSV, with titles or on content alone: accuracy, calibration, the
         review band, top-2 and the out-of-scope flag; under "all", and per value of the `group_by` column."""
+        from jobclass.corpus import load_labeled
+        from jobclass.evaluation import evaluation_of
+
         frame = load_labeled(data)
         if group_by is not None and group_by not in frame:
             raise DataError(
@@ -261,7 +285,7 @@ class Classifier:
 def train(
     data: str | Path = DEFAULT_DATA,
     model_path: str | Path | None = None,
-    config: ModelConfig = DEFAULT_CONFIG,
+    config: ModelConfig | None = None,
     cross_validation: bool = True,
     jobs: int = 1,
     calibration_data: str | Path | None = DEFAULT_CALIBRATION_DATA,
@@ -273,6 +297,16 @@ def train(
     probabilities uncalibrated (temperature 1), with no review band and no out-of-scope flag. `jobs`
     processes share the fits. Without `model_path`, the model is saved as the default model.
     """
+    from jobclass.corpus import load_labeled, without_duplicates
+    from jobclass.model import (
+        CV_FOLDS,
+        DEFAULT_CONFIG,
+        check_trainable,
+        fit_and_cross_validate,
+        held_out_scores,
+    )
+
+    config = DEFAULT_CONFIG if config is None else config
     model_path = default_model_path() if model_path is None else model_path
     frame, warnings = without_duplicates(load_labeled(data))
     counts = Counter(frame["label"])
@@ -291,7 +325,8 @@ def train(
     manifest = save_model(
         model,
         model_path,
-        {
+        scorer=WordScorer.of(model),
+        manifest={
             "labels": list(LABELS),
             "training_data": {
                 "file": Path(data).name,
@@ -346,9 +381,22 @@ def ensure_default_model(notify: Callable[[str], None] = log.warning) -> Path:
     return model
 
 
-def load_model(model_path: str | Path | None = None) -> Classifier:
-    """Load a verified model; with no path, the default one, (re)trained from the bundled corpus if needed."""
-    model, manifest = load_verified(ensure_default_model() if model_path is None else model_path)
+def verified_role_model(model_path: Path) -> RoleModel:
+    from jobclass.model import RoleModel
+
+    model, _ = load_verified(model_path)
     if not isinstance(model, RoleModel):
         raise ModelError(f"{model_path}: does not hold a jobclass model; retrain it with `jobclass train`")
-    return Classifier(model, manifest)
+    return model
+
+
+def load_model(model_path: str | Path | None = None) -> Classifier:
+    """Load a verified model; with no path, the default one, (re)trained from the bundled corpus if needed.
+    A word n-gram model is scored from its arrays (MODEL.scoring.npz), its pickle left unread."""
+    path = Path(ensure_default_model() if model_path is None else model_path)
+    manifest = read_manifest(path)
+    scorer = load_scorer(path, manifest)
+    if scorer is None:
+        return Classifier(verified_role_model(path), manifest, path)
+    verify_model_file(path, manifest)
+    return Classifier(scorer, manifest, path)

@@ -143,6 +143,17 @@ class RoleModel:
         """How many distinct words and phrases the model knows each row holds."""
         return np.asarray(sp.csr_matrix(features)[:, self.word_columns].getnnz(axis=1))
 
+    def word_features(self, features) -> sp.csr_matrix:
+        """The word n-gram columns of the features."""
+        return sp.csr_matrix(features)[:, self.word_columns].tocsr()
+
+    def explained_terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """The words and phrases of the word features and each label's weight for them (LABELS rows)."""
+        names = self.pipeline.named_steps["features"].get_feature_names_out()[self.word_columns]
+        classifier = self.pipeline.named_steps["classifier"]
+        coef = classifier.coef_[label_columns(classifier.classes_)][:, self.word_columns]
+        return np.array([name.split("__", 1)[1] for name in names]), coef
+
     def scope_scores(self, features) -> np.ndarray:
         """The out-of-scope decision score of each row (0 for every row when there is no scope classifier)."""
         if self.scope is None:

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import joblib
-
 from jobclass.atomic import atomic_path
 from jobclass.datafiles import file_sha256
 from jobclass.errors import ModelError
+from jobclass.scoring import WordScorer
 
 # Bumped whenever the saved pipeline's structure changes, so old files are refused rather than misread.
-MODEL_FORMAT = 4  # 2: profile-fit features; 3: model config, calibration; 4: RoleModel with scope classifier
+MODEL_FORMAT = 5  # 2: profile-fit features; 3: model config, calibration; 4: RoleModel with scope classifier;
+# 5: the arrays of a word n-gram model beside it (MODEL.scoring.npz), read without unpickling
 RETRAIN_HINT = "retrain it with `jobclass train`"
 
 
@@ -46,10 +46,25 @@ def write_atomically(path: Path, write) -> None:
         write(temp)
 
 
-def save_model(pipeline, model_path: str | Path, manifest: dict) -> dict:
-    """Write the pipeline with joblib and its manifest beside it; returns the full manifest."""
+def scoring_path(model_path: str | Path) -> Path:
+    """A word n-gram model's arrays sit beside it: `jobclass.joblib` -> `jobclass.scoring.npz`."""
+    return Path(model_path).with_suffix(".scoring.npz")
+
+
+def save_model(pipeline, model_path: str | Path, manifest: dict, scorer: WordScorer | None = None) -> dict:
+    """Write the pipeline with joblib, the scorer's arrays when there is one, and the manifest beside
+    them; returns the full manifest."""
+    import joblib
+
     model_path = Path(model_path)
     write_atomically(model_path, lambda temp: joblib.dump(pipeline, temp))
+    scoring = {}
+    if scorer is not None:
+        write_atomically(scoring_path(model_path), scorer.save)
+        scoring = {"scoring_file": scoring_path(model_path).name,
+                   "scoring_sha256": file_sha256(scoring_path(model_path))}  # fmt: skip
+    else:
+        scoring_path(model_path).unlink(missing_ok=True)  # a stale one from an earlier model
     full_manifest = {
         "format": MODEL_FORMAT,
         **manifest,
@@ -57,6 +72,7 @@ def save_model(pipeline, model_path: str | Path, manifest: dict) -> dict:
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "model_file": model_path.name,
         "model_sha256": file_sha256(model_path),
+        **scoring,
     }
     text = json.dumps(full_manifest, indent=2) + "\n"
     write_atomically(manifest_path(model_path), lambda temp: temp.write_text(text, encoding="utf-8"))
@@ -80,10 +96,8 @@ def read_manifest(model_path: str | Path) -> dict:
     return manifest
 
 
-def load_verified(model_path: str | Path) -> tuple[object, dict]:
-    """Unpickle a model only after its sha256 and library versions match its manifest."""
-    model_path = Path(model_path)
-    manifest = read_manifest(model_path)
+def verify_model_file(model_path: Path, manifest: dict) -> None:
+    """Refuse a model file whose sha256 or library versions do not match its manifest."""
     if file_sha256(model_path) != manifest.get("model_sha256"):
         raise ModelError(
             f"{model_path}: sha256 does not match its manifest (changed or corrupted); refusing to load it; "
@@ -96,6 +110,28 @@ def load_verified(model_path: str | Path) -> tuple[object, dict]:
                 f"{model_path}: made with {name} {expected.get(name)}, but {installed} is installed; "
                 f"{RETRAIN_HINT}"
             )
+
+
+def load_scorer(model_path: Path, manifest: dict) -> WordScorer | None:
+    """The model's scorer arrays, verified against the manifest; None for a model that has none."""
+    if "scoring_sha256" not in manifest:
+        return None
+    path = scoring_path(model_path)
+    if not path.is_file() or file_sha256(path) != manifest.get("scoring_sha256"):
+        raise ModelError(f"{path}: missing, or its sha256 does not match the manifest; {RETRAIN_HINT}")
+    try:
+        return WordScorer.load(path)
+    except Exception as err:  # a file that passed the hash check but still fails to read
+        raise ModelError(f"{path}: cannot be read ({type(err).__name__}); {RETRAIN_HINT}") from None
+
+
+def load_verified(model_path: str | Path) -> tuple[object, dict]:
+    """Unpickle a model only after its sha256 and library versions match its manifest."""
+    import joblib
+
+    model_path = Path(model_path)
+    manifest = read_manifest(model_path)
+    verify_model_file(model_path, manifest)
     try:
         pipeline = joblib.load(model_path)
     except Exception as err:  # a file that passed the hash check but still fails to unpickle

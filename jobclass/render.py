@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from jobclass.analysis import Analysis
-from jobclass.calibration import REVIEW_MIN_THRESHOLD, TITLE_MIN_WEIGHT, Calibration
-from jobclass.classifier import Prediction
-from jobclass.evaluation import Evaluation
+from typing import TYPE_CHECKING
+
+from jobclass.calibration import REVIEW_MIN_THRESHOLD, TITLE_MIN_WEIGHT
 from jobclass.labels import DISPLAY_NAMES, LABELS
-from jobclass.model import CrossValidation, Metrics
-from jobclass.profiles import Profile
-from jobclass.skills.extraction import SkillsReport
+
+if TYPE_CHECKING:
+    from jobclass.analysis import Analysis
+    from jobclass.calibration import Calibration
+    from jobclass.classifier import Prediction
+    from jobclass.evaluation import Evaluation
+    from jobclass.model import CrossValidation, Metrics
+    from jobclass.profiles import Profile
+    from jobclass.skills.extraction import SkillsReport
 
 
 def prediction_text(prediction: Prediction) -> str:

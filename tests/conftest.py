@@ -1,5 +1,6 @@
 """Shared fixtures: a small model trained once per test session on a slice of the bundled corpus."""
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -48,3 +49,12 @@ def small_model(small_csv, tmp_path_factory) -> Path:
 def model(small_model):
     """The small model, loaded."""
     return load_model(small_model)
+
+
+def copy_model(source: Path, target: Path) -> Path:
+    """Copy a model's files (the pickle, its manifest and its scoring arrays) to `target`'s names."""
+    from jobclass.persist import manifest_path, scoring_path
+
+    for name in (lambda path: path, manifest_path, scoring_path):
+        shutil.copy(name(source), name(target))
+    return target

@@ -1,7 +1,6 @@
 """The CLI through click's CliRunner: output shapes, and one-line errors with exit code 1."""
 
 import json
-import shutil
 import sys
 
 import pytest
@@ -13,7 +12,7 @@ from jobclass.cli import cli
 from jobclass.labels import LABELS
 from jobclass.persist import manifest_path
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, copy_model
 
 
 @pytest.fixture
@@ -60,7 +59,7 @@ def test_predict_text_output(run, small_model):
 def strict_review_model(small_model, tmp_path):
     """A copy of the small model whose manifest puts every prediction in the review band."""
     model = tmp_path / "strict.joblib"
-    shutil.copy(small_model, model)
+    copy_model(small_model, model)
     manifest = json.loads(manifest_path(small_model).read_text())
     manifest["calibration"] = {**Calibration().to_dict(), "review_threshold": 0.9999}
     manifest_path(model).write_text(json.dumps(manifest))
@@ -136,8 +135,7 @@ def test_predict_missing_model(run, tmp_path):
 
 def test_predict_tampered_model(run, small_model, tmp_path):
     target = tmp_path / "model.joblib"
-    shutil.copy(small_model, target)
-    shutil.copy(manifest_path(small_model), manifest_path(target))
+    copy_model(small_model, target)
     target.write_bytes(target.read_bytes()[:-10])
     result = run("predict", EXAMPLES / "ml_engineer.txt", "--model", target)
     assert_one_line_error(result, "sha256 does not match its manifest")

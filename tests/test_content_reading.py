@@ -2,7 +2,6 @@
 secondary role and the out-of-scope flag in every output, evaluation per group, CV grouped by slice."""
 
 import json
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,7 @@ from jobclass.model import cv_splits
 from jobclass.persist import manifest_path
 from jobclass.text import Posting, has_words, posting_from_text
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, copy_model
 from .test_model import MLE_TEXT
 
 
@@ -30,7 +29,7 @@ def run(*args, input=None):
 def model_with(small_model, tmp_path, **settings):
     """A copy of the small model whose manifest carries the given calibration settings."""
     path = tmp_path / "tuned.joblib"
-    shutil.copy(small_model, path)
+    copy_model(small_model, path)
     manifest = json.loads(manifest_path(small_model).read_text())
     manifest["calibration"] = {**Calibration().to_dict(), **settings}
     manifest_path(path).write_text(json.dumps(manifest))

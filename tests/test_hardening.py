@@ -278,9 +278,10 @@ def test_an_output_path_that_is_a_folder_is_one_line(small_model, tmp_path):
 def test_a_truncated_model_file_is_refused_before_unpickling(small_model, tmp_path):
     import shutil
 
-    from jobclass.persist import manifest_path
+    from jobclass.persist import manifest_path, scoring_path
 
     model = tmp_path / "m.joblib"
     model.write_bytes(small_model.read_bytes()[: small_model.stat().st_size // 2])
     shutil.copy(manifest_path(small_model), manifest_path(model))
+    shutil.copy(scoring_path(small_model), scoring_path(model))
     one_line_error(run("predict", EXAMPLES_DIR / "ml_engineer.txt", "--model", model), "retrain it")

@@ -2,20 +2,19 @@
 
 import json
 import pickle
-import shutil
 
 import pytest
 
 from jobclass.errors import ModelError
 from jobclass.persist import load_verified, manifest_path
 
+from .conftest import copy_model
+
 
 @pytest.fixture
 def model_copy(small_model, tmp_path):
     target = tmp_path / "model.joblib"
-    shutil.copy(small_model, target)
-    shutil.copy(manifest_path(small_model), manifest_path(target))
-    return target
+    return copy_model(small_model, target)
 
 
 def test_manifest_records_what_the_model_is(small_model):

@@ -17,8 +17,7 @@ from jobclass.reading.sections import NeedReader
 from jobclass.skills.extraction import SkillsReport
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):  # a tuple: dozens per posting, made for every posting of a batch
     """One item of a profile found in the posting: the group, what matched, the words and where."""
 
     group: str
