@@ -55,10 +55,12 @@ readme: $(MODEL)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/refresh_serve_readme.py README.md
 
 # Benchmarks and accuracy checks against ../shared/realworld (not part of `make test`).
-bench: $(STAMP)
-	$(BIN)/python bench/skills_gold.py
+# Each prints its figures and keeps them in bench/results/ (the README quotes those files).
+bench: $(MODEL)
+	mkdir -p bench/results
+	$(BIN)/python bench/skills_gold.py | tee bench/results/skills_gold.txt
+	$(BIN)/python bench/batch.py | tee bench/results/batch.txt
 	$(BIN)/python bench/profiles_dev.py
-	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/resume.py
 	$(BIN)/python bench/training.py
 	$(BIN)/python bench/serve.py

@@ -12,9 +12,9 @@ The floor runs in this process on the same texts: a regex word tokenizer (re.fin
 word TF-IDF transform and logistic-regression probabilities, one core. The ratio is batch seconds x jobs /
 floor seconds: how many times the floor's work each core does.
 
-Also: the peak resident memory of the whole process tree (sampled every 0.2 s) and of its largest
-process, and the cold start of `jobclass --help` and `jobclass predict one.txt` (median of 5 fresh
-processes).
+Also: Dask on a local cluster of 1 and 2 workers at the smallest size, the peak resident memory of
+the whole process tree (sampled every 0.2 s) and of its largest process, and the cold start of
+`jobclass --help` and `jobclass predict one.txt` (median of 5 fresh processes).
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ def main() -> None:
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-start timings")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask runs (smallest size)")
     args = parser.parse_args()
     model_path = args.model or ensure_default_model()
     source = source_postings()
@@ -155,6 +156,17 @@ def main() -> None:
                     flush=True,
                 )
                 out.unlink()
+            if not args.no_dask and size == min(int(size) for size in args.sizes.split(",")):
+                rates = {}
+                for workers in (1, 2):
+                    out = Path(folder) / f"dask-{size}-{workers}.csv"
+                    command = jobclass_command(
+                        "batch", str(path), "-o", str(out), "--jobs", str(workers), "--quiet",
+                        "--model", str(model_path), "--engine", "dask",
+                    )  # fmt: skip
+                    rates[workers] = size / timed_run(command)[0]
+                print(f"{size:>8} dask: 1 worker {rates[1]:.0f}/s, 2 workers {rates[2]:.0f}/s, "
+                      f"speed-up {rates[2] / rates[1]:.2f}x", flush=True)  # fmt: skip
     print("(post/s: the whole `jobclass batch` run, process start included; floor: one core)")
     if not args.no_cold:
         help_s, predict_s = cold_start(model_path)

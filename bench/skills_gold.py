@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -132,6 +133,12 @@ def main() -> None:
     parser.add_argument("--postings", type=Path, default=SHARED / "dev.csv")
     parser.add_argument("--taxonomy", default=None, help="taxonomy JSONL (default: the bundled one)")
     parser.add_argument("--errors", action="store_true", help="list misses and extras per posting on stderr")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=Path(__file__).resolve().parent / "skills_gold_before.json",
+        help="figures of an earlier version to compare with (default: the one before issue 15)",
+    )
     args = parser.parse_args()
 
     gold = {
@@ -145,7 +152,8 @@ def main() -> None:
     predicted = {pid: predict(texts[pid], args.taxonomy) for pid in gold}
     result = score(gold, predicted, args.errors)
 
-    print(f"skills gold: {', '.join(str(path) for path in args.gold)} ({len(gold)} postings)")
+    before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
+    print(f"skills gold: {', '.join(os.path.relpath(path) for path in args.gold)} ({len(gold)} postings)")
     print(f"{'':8}{'precision':>10}{'recall':>8}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}   target")
     for kind in ("tools", "skills"):
         r = result[kind]
@@ -164,6 +172,18 @@ def main() -> None:
         f"degree_preferred exact: {result['degree_preferred_accuracy']:.3f}"
     )
     print(f"years_min exact: {result['years_min_accuracy']:.3f} (target >= 0.85)")
+    if before:
+        print(f"\nbefore (commit {before['commit']}, recorded in {args.before.name}) -> now:")
+        for label, old, new in (
+            ("tools precision", before["tools"]["precision"], result["tools"]["precision"]),
+            ("tools recall", before["tools"]["recall"], result["tools"]["recall"]),
+            ("skills precision", before["skills"]["precision"], result["skills"]["precision"]),
+            ("skills recall", before["skills"]["recall"], result["skills"]["recall"]),
+            ("need accuracy", before["need_accuracy"], result["need_accuracy"]),
+            ("degree_min exact", before["degree_min_accuracy"], result["degree_min_accuracy"]),
+            ("years_min exact", before["years_min_accuracy"], result["years_min_accuracy"]),
+        ):
+            print(f"  {label:<18}{old:.3f} -> {new:.3f}")
 
 
 if __name__ == "__main__":
