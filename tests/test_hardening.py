@@ -74,7 +74,7 @@ def test_a_posting_over_the_character_limit_on_stdin_is_refused(small_model):
     one_line_error(run("predict", "-", "--model", small_model, input=text), "over the limit of 200,000")
 
 
-def test_the_library_refuses_texts_over_spacys_limit(model):
+def test_the_library_refuses_texts_over_its_read_limit(model):
     with pytest.raises(InputError, match="over the limit of 1,000,000"):
         analyse([Posting("word " * 250_001)], model)
 
