@@ -207,3 +207,25 @@ def test_cues_and_degrees_tried_at_tokens_find_what_a_whole_text_search_finds():
         if [(d.start, d.end) for d in degrees] != [m.span() for m in q.DEGREE_PATTERN.finditer(lower)]:
             differ.append(("degree", text[:40]))
     assert differ == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Requirements\n", ("Requirements", False)),
+        ("## Nice to have:\n", ("Nice to have", True)),
+        ("**Skills**\n", ("Skills", False)),
+        ("What we offer ?\n", ("What we offer", False)),
+        ("Skills:?\n", ("Skills", True)),
+        ("####### Seven marks\n", None),
+        ("Skills?:\n", None),
+        ("**Requirements:**\n", None),  # the colon inside the markup: not the pattern
+        ("5+ years of Python\n", None),  # starts with a digit
+        ("Experience with SQL. Strong stats\n", None),  # a full stop inside
+        ("A" * 72 + "\n", None),
+    ],
+)
+def test_whole_line_headings(line, expected):
+    from jobclass.reading.sections import whole_heading
+
+    assert whole_heading(line) == expected

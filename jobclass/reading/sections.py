@@ -91,9 +91,6 @@ REQUIRED_CUE = re.compile(
 )
 # A preferred cue inside parentheses qualifies only what the parentheses hold: "SQL (Snowflake a plus)".
 _ASIDE = re.compile(r"\([^()\n]{1,200}\)")
-_HEADING_LINE = re.compile(
-    r"^\s*(?:#{1,6}\s*|\*\*|__)?(?P<heading>[A-Za-z][^\n:.!?]{0,70}?)(?:\*\*|__)?\s*(?P<colon>:)?\s*\??\s*$"
-)
 _INLINE_HEADING = re.compile(r"^\s*(?:[-•*]\s*)?(?P<heading>[A-Za-z][A-Za-z /&'’()-]{2,40}):\s+\S")
 # A line without a colon that names what is asked is a list item, not a heading: "Experience with SQL",
 # "Knowledge of Spark"; so is one that ends in a preferred word after something specific
@@ -156,6 +153,37 @@ def heading_kind(heading: str) -> str | None:
     return None
 
 
+ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+MAX_HEADING_CHARS = 71
+
+
+def whole_heading(line: str) -> tuple[str, bool] | None:
+    """(heading, whether a colon ends it) when the whole line is a heading: optional markup ("## ",
+    "**"), up to 71 characters starting with a letter and holding none of : . ! ?, then an optional
+    colon and question mark ("Requirements", "**Nice to have:**"). String tests, not a regex: the
+    pattern this replaces backtracked over every line of every posting."""
+    text = line.strip()
+    if text.startswith("#"):
+        marks = len(text) - len(text.lstrip("#"))
+        if marks > 6:
+            return None
+        text = text[marks:].lstrip()
+    elif text.startswith(("**", "__")):
+        text = text[2:]
+    if text.endswith("?"):
+        text = text[:-1].rstrip()
+    colon = text.endswith(":")
+    if colon:
+        text = text[:-1].rstrip()
+    if text.endswith(("**", "__")):
+        text = text[:-2]
+    if not text or text[0] not in ASCII_LETTERS or len(text) > MAX_HEADING_CHARS:
+        return None
+    if any(mark in text for mark in "\n:.!?"):
+        return None
+    return text, colon
+
+
 def _heading_at(line: str) -> tuple[str, str] | None:
     """(heading, kind) when the line is a heading, whole ("Requirements") or inline ("Must have: ...")."""
     if "：" in line:  # a full-width colon
@@ -164,12 +192,15 @@ def _heading_at(line: str) -> tuple[str, str] | None:
         return None
     if line.rstrip().endswith(("..", "…")):  # "WHAT YOU'LL BRING..."
         line = line.rstrip().rstrip(".…")
-    whole = _HEADING_LINE.match(line)
-    limit = MAX_HEADING_WORDS if whole and whole.group("colon") else MAX_BARE_HEADING_WORDS
-    if whole and len(whole.group("heading").split()) <= limit:
-        kind = heading_kind(whole.group("heading"))
-        if kind and not _list_item(whole):
-            return whole.group("heading").strip(), kind
+    whole = whole_heading(line)
+    if whole:
+        heading, colon = whole
+        limit = MAX_HEADING_WORDS if colon else MAX_BARE_HEADING_WORDS
+        if len(heading.split()) <= limit:
+            kind = heading_kind(heading)
+            marked = colon or line.lstrip()[:1] in "#*_"  # a colon or markup: a heading, not an item
+            if kind and (marked or not _list_item(heading)):
+                return heading.strip(), kind
     inline = _INLINE_HEADING.match(line)
     if inline and len(inline.group("heading").split()) <= MAX_HEADING_WORDS:
         kind = heading_kind(inline.group("heading"))
@@ -178,11 +209,9 @@ def _heading_at(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _list_item(whole: re.Match) -> bool:
-    """True for a bare line (no colon, no markup) that reads as a list item ("Experience with SQL")."""
-    if whole.group("colon") or whole.group(0).lstrip()[:1] in "#*_":
-        return False
-    heading = whole.group("heading")
+def _list_item(heading: str) -> bool:
+    """True for the words of a bare line (no colon, no markup) that read as a list item ("Experience
+    with SQL")."""
     if _ITEM_LINE.search(heading):
         return True
     words = heading.lower().split()
