@@ -1,4 +1,7 @@
 # The two commands a new user needs: `make run` and `make test`.
+# bash with pipefail: `benchmark | tee` fails when the benchmark does
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

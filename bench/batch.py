@@ -3,8 +3,8 @@
 usage: python bench/batch.py [--sizes 20000,200000] [--jobs 1,2] [--model PATH] [--no-cold]
 
 Input: the bundled corpus and ../shared/realworld/dev.csv (when present) interleaved and repeated up to
-each size, every row made unique by a reference line of its own (jobclass caches readings by text, so
-repeated texts would be read for free). `jobclass batch` writes CSV with every output field (label,
+each size, every row made unique by a reference line of its own (repeated texts would flatter any
+cache, now or later). `jobclass batch` writes CSV with every output field (label,
 probabilities, review, secondary, out of scope, skills by need, degree, years, title role, content
 label, profile fits, framing).
 
@@ -75,7 +75,8 @@ def floor_seconds(texts: list[str], model_path: Path) -> float:
 def timed_run(command: list[str]) -> tuple[float, float, float]:
     """Wall seconds, peak RSS of the process tree and of its largest process (MB), sampled every 0.2 s."""
     started = time.perf_counter()
-    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors = tempfile.TemporaryFile()  # a file, not a pipe: a chatty run cannot fill it and stall
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
     peak_total = peak_one = 0
     while process.poll() is None:
         try:
@@ -87,7 +88,8 @@ def timed_run(command: list[str]) -> tuple[float, float, float]:
         time.sleep(0.2)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
+        errors.seek(0)
+        sys.exit(f"{' '.join(command)} failed: {errors.read().decode()[-2000:]}")
     return seconds, peak_total / 2**20, peak_one / 2**20
 
 

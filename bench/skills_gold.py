@@ -136,8 +136,9 @@ def main() -> None:
     parser.add_argument(
         "--before",
         type=Path,
-        default=Path(__file__).resolve().parent / "skills_gold_before.json",
-        help="figures of an earlier version to compare with (default: the one before issue 15)",
+        default=None,
+        help="figures of an earlier version to compare with (default, with the default gold and "
+        "taxonomy: bench/skills_gold_before.json, the figures before issue 15)",
     )
     args = parser.parse_args()
 
@@ -152,6 +153,8 @@ def main() -> None:
     predicted = {pid: predict(texts[pid], args.taxonomy) for pid in gold}
     result = score(gold, predicted, args.errors)
 
+    if args.before is None and list(args.gold) == list(GOLD_FILES) and args.taxonomy is None:
+        args.before = Path(__file__).resolve().parent / "skills_gold_before.json"
     before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
     print(f"skills gold: {', '.join(os.path.relpath(path) for path in args.gold)} ({len(gold)} postings)")
     print(f"{'':8}{'precision':>10}{'recall':>8}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}   target")

@@ -145,8 +145,13 @@ class Classifier:
 
     @cached_property
     def model(self) -> RoleModel:
+        """The scikit-learn RoleModel, unpickled (verified) on first use when the scorer is a WordScorer."""
         if not isinstance(self.scorer, WordScorer):
             return self.scorer
+        if self.model_path is None:
+            raise ModelError("this model was loaded without its file: its pipeline is not at hand")
+        if read_manifest(self.model_path).get("model_sha256") != self.manifest.get("model_sha256"):
+            raise ModelError(f"{self.model_path}: changed since it was loaded; load it again")
         return verified_role_model(self.model_path)
 
     @property
@@ -208,44 +213,40 @@ class Classifier:
         out_of_scope: np.ndarray,
         explain: bool = True,
     ) -> list[Prediction]:
-        terms, relative = self._explained_features
         word_features = self.scorer.word_features(features) if explain else None
         predictions = []
         for row, posting in enumerate(postings):
             by_label = {label: float(probabilities[row, column]) for column, label in enumerate(LABELS)}
             best = max(by_label, key=by_label.get)
-            review = by_label[best] < self.calibration.review_threshold
-            if word_features is None:
-                predictions.append(
-                    Prediction(
-                        best, by_label, (), posting.title, posting.source, review, (), bool(out_of_scope[row])
-                    )
-                )
-                continue
-            start, end = word_features.indptr[row], word_features.indptr[row + 1]
-            columns, values = word_features.indices[start:end], word_features.data[start:end]
-            pulls = values * relative[LABELS.index(best), columns]
-            ranked = np.argsort(-pulls)
-            # Only the few terms shown become objects: this runs for every posting of a batch.
-            top = [i for i in ranked[:TOP_TERMS] if pulls[i] > 0]
-            against = [i for i in ranked[::-1][:TOP_TERMS] if pulls[i] < 0]
-            top, against = (
-                tuple(TermWeight(str(terms[columns[i]]), float(pulls[i])) for i in chosen)
-                for chosen in (top, against)
-            )
+            top, against = self._terms_for(word_features, row, best) if explain else ((), ())
             predictions.append(
                 Prediction(
-                    best,
-                    by_label,
-                    top,
-                    posting.title,
-                    posting.source,
-                    review,
-                    against,
-                    bool(out_of_scope[row]),
+                    label=best,
+                    probabilities=by_label,
+                    top_terms=top,
+                    title=posting.title,
+                    source=posting.source,
+                    review=by_label[best] < self.calibration.review_threshold,
+                    counter_terms=against,
+                    out_of_scope=bool(out_of_scope[row]),
                 )
             )
         return predictions
+
+    def _terms_for(self, word_features, row: int, label: str) -> tuple[tuple[TermWeight, ...], ...]:
+        """The words and phrases of a row that pulled most toward `label`, and most away from it."""
+        terms, relative = self._explained_features
+        start, end = word_features.indptr[row], word_features.indptr[row + 1]
+        columns, values = word_features.indices[start:end], word_features.data[start:end]
+        pulls = values * relative[LABELS.index(label), columns]
+        ranked = np.argsort(-pulls)
+        # Only the few terms shown become objects: this runs for every posting of a batch.
+        top = [i for i in ranked[:TOP_TERMS] if pulls[i] > 0]
+        against = [i for i in ranked[::-1][:TOP_TERMS] if pulls[i] < 0]
+        return tuple(
+            tuple(TermWeight(str(terms[columns[i]]), float(pulls[i])) for i in chosen)
+            for chosen in (top, against)
+        )
 
     def evaluate(
         self, data: str | Path, use_title: bool = True, group_by: str | None = None

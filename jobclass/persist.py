@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -117,12 +118,16 @@ def load_scorer(model_path: Path, manifest: dict) -> WordScorer | None:
     if "scoring_sha256" not in manifest:
         return None
     path = scoring_path(model_path)
-    if not path.is_file() or file_sha256(path) != manifest.get("scoring_sha256"):
-        raise ModelError(f"{path}: missing, or its sha256 does not match the manifest; {RETRAIN_HINT}")
     try:
-        return WordScorer.load(path)
+        data = path.read_bytes()  # hashed and read from the same bytes
+    except OSError:
+        raise ModelError(f"{path}: missing or unreadable beside the model; {RETRAIN_HINT}") from None
+    if hashlib.sha256(data).hexdigest() != manifest.get("scoring_sha256"):
+        raise ModelError(f"{path}: sha256 does not match the manifest; {RETRAIN_HINT}")
+    try:
+        return WordScorer.from_bytes(data)
     except Exception as err:  # a file that passed the hash check but still fails to read
-        raise ModelError(f"{path}: cannot be read ({type(err).__name__}); {RETRAIN_HINT}") from None
+        raise ModelError(f"{path}: cannot be read ({type(err).__name__}: {err}); {RETRAIN_HINT}") from None
 
 
 def load_verified(model_path: str | Path) -> tuple[object, dict]:

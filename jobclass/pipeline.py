@@ -3,8 +3,10 @@ tokenizer built from the core's tokens, and `posting_pipeline()` with all three.
 
 The components are thin adapters: they read `doc.text` with the same reader the CLI uses
 (`jobclass.reader`) and turn its character spans into spaCy spans, so a spaCy pipeline gets exactly
-the spans `jobclass` reports. With the jobclass tokenizer every span falls on token boundaries; with
-another tokenizer a span that cuts a token ("pandas" in "pandas.4+") is widened to whole tokens.
+the spans `jobclass` reports. Each component reads the text itself (the skills one without the
+profiles, so that it works with any taxonomy), and neither keeps what it read. With the jobclass
+tokenizer every span falls on token boundaries; with another tokenizer a span that cuts a token
+("pandas" in "pandas.4+") is widened to whole tokens.
 
 Usage in any pipeline (nothing is downloaded; the factories are registered as spaCy entry points):
     nlp = spacy.blank("en")
@@ -26,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from jobclass.reader import posting_reader, read_text
+from jobclass.reader import posting_reader
 from jobclass.reading.tokens import TOKEN
 
 SPAN_KEY = "skills"
@@ -113,11 +115,10 @@ class ProfilesComponent:
     ):
         register_extensions()
         self.name = name
-        self.paths = (taxonomy_path, profiles_path)
-        posting_reader(taxonomy_path, profiles_path)  # a bad profiles file fails when the pipe is added
+        self.reader = posting_reader(taxonomy_path, profiles_path)  # a bad profiles file fails here
 
     def __call__(self, doc: Doc) -> Doc:
-        reading = read_text(doc.text, *self.paths)
+        reading = self.reader.read(doc.text)
         doc.spans[PHRASE_SPAN_KEY] = [
             span_over(doc, start, end, phrase) for phrase, start, end in reading.matches.phrases
         ]

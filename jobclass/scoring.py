@@ -10,6 +10,7 @@ those of the pipeline (a test compares them on the corpus).
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import scipy.sparse as sp
 WORD = re.compile(r"(?u)\b\w\w+\b")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class WordScorer:
     """TF-IDF over word 1..n-grams (sublinear tf, l2 norm), the four role scores and the scope score."""
 
@@ -51,7 +52,9 @@ class WordScorer:
         vectorizer = blocks[0][1]
         expected = {"analyzer": "word", "lowercase": True, "sublinear_tf": True, "norm": "l2",
                     "use_idf": True, "token_pattern": WORD.pattern, "strip_accents": None,
-                    "stop_words": None, "ngram_range": (1, vectorizer.ngram_range[1])}  # fmt: skip
+                    "stop_words": None, "ngram_range": (1, vectorizer.ngram_range[1]),
+                    "binary": False, "tokenizer": None, "preprocessor": None,
+                    "dtype": np.float64}  # fmt: skip
         if any(getattr(vectorizer, name) != value for name, value in expected.items()):
             return None
         classifier = model.pipeline.named_steps["classifier"]
@@ -84,11 +87,12 @@ class WordScorer:
             )
 
     @classmethod
-    def load(cls, path: Path) -> WordScorer:
-        with np.load(path, allow_pickle=False) as arrays:
+    def from_bytes(cls, data: bytes) -> WordScorer:
+        """The scorer in `save`'s format; ValueError when the arrays do not fit together."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             terms = arrays["terms"].tobytes().decode("utf-8").split("\n")
             scope = arrays["scope_coef"]
-            return cls(
+            scorer = cls(
                 terms,
                 arrays["idf"],
                 arrays["role_coef"],
@@ -97,6 +101,17 @@ class WordScorer:
                 float(arrays["scope_intercept"][0]),
                 int(arrays["ngram_max"][0]),
             )
+        n = len(scorer.terms)
+        shapes_fit = (
+            scorer.idf.shape == (n,)
+            and scorer.role_coef.shape == (len(scorer.role_intercept), n)
+            and (scorer.scope_coef is None or scorer.scope_coef.shape == (n,))
+            and len(scorer.index) == n
+            and scorer.ngram_max >= 1
+        )
+        if not shapes_fit:
+            raise ValueError("the arrays do not fit together")
+        return scorer
 
     def features(self, texts: list[str]) -> sp.csr_matrix:
         """The TF-IDF rows of the texts, as the fitted vectorizer makes them."""

@@ -16,7 +16,8 @@ TITLE_LINE = re.compile(r"\A\s*title\s*:\s*(?P<title>[^\r\n]*)\r?\n?", re.IGNORE
 _BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 # Real postings are well under 30,000 characters; beyond this a "posting" is a dump, not a posting.
 MAX_POSTING_CHARS = 200_000
-# The most the library reads in one text (`jobclass.reader.read_text`); batch --max-chars may go up to it.
+# The most the library reads in one text (`jobclass.reader.PostingReader.read`); batch --max-chars may
+# go up to it.
 MAX_READ_CHARS = 1_000_000
 # A posting is read as HTML when it holds a tag of one of these elements.
 _HTML_TAG = re.compile(

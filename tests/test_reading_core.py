@@ -14,7 +14,7 @@ import spacy
 
 from jobclass.home import corpus_path
 from jobclass.pipeline import PHRASE_SPAN_KEY, SPAN_KEY, posting_pipeline
-from jobclass.reader import extract_skills, read_text
+from jobclass.reader import extract_skills, posting_reader, read_text
 from jobclass.reading.tokens import tokenize
 
 PACKAGE = Path(__file__).resolve().parents[1] / "jobclass"
@@ -64,6 +64,7 @@ def test_context_aliases_need_a_technical_context(text, found):
         (TECHNICAL + "You will Go to market with the team.", "Go"),
         (TECHNICAL + "Present to the C-suite and tools experts.", "C"),
         (TECHNICAL + "Report to Dr. Go, the libraries lead.", "Go"),
+        (TECHNICAL + "Students with a grade C - or better - and tools skills.", "C"),
     ],
 )
 def test_context_aliases_are_not_found_as_ordinary_words(text, name):
@@ -113,10 +114,12 @@ def test_components_in_a_plain_blank_pipeline_report_the_same_skills():
     nlp = spacy.blank("en")
     nlp.add_pipe("jobclass_skills")
     nlp.add_pipe("jobclass_profiles")
+    cached = read_text.cache_info().currsize
     doc = nlp(text)
+    assert read_text.cache_info().currsize == cached  # the components keep no reading
     assert spans_of(doc) == reported_spans(text)
     assert doc._.skills_report == extract_skills(text)
-    assert [fit.role for fit in doc._.profile_fits] == [fit.role for fit in read_text(text).fits]
+    assert doc._.profile_fits == posting_reader().read(text).fits
 
 
 def test_spacy_finds_the_components_without_importing_jobclass():
@@ -229,3 +232,17 @@ def test_whole_line_headings(line, expected):
     from jobclass.reading.sections import whole_heading
 
     assert whole_heading(line) == expected
+
+
+def test_a_degree_in_passing_does_not_end_the_requirements_of_a_posting_without_headings():
+    text = (
+        "Our team of ten supervises PhD students from the university.\n\n"
+        "You have 5+ years of experience with Python and a BS in Statistics."
+    )
+    q = extract_skills(text).qualifications
+    assert (q.years_min, q.degree_field) == (5, "Statistics")
+
+
+def test_postdoctoral_experience_is_not_a_phd():
+    text = "Requirements\n- Master's degree in Statistics\n- 2+ years of industry or postdoctoral experience"
+    assert extract_skills(text).qualifications.degree_min == "master"

@@ -1,6 +1,8 @@
 """A word n-gram model predicts from its arrays (MODEL.scoring.npz) without scikit-learn, exactly as
 its pipeline would."""
 
+import hashlib
+import json
 import subprocess
 import sys
 
@@ -10,7 +12,7 @@ import pytest
 from jobclass.classifier import load_model, verified_role_model
 from jobclass.errors import ModelError
 from jobclass.model import ModelConfig
-from jobclass.persist import scoring_path
+from jobclass.persist import manifest_path, scoring_path
 from jobclass.scoring import WordScorer
 
 from .conftest import EXAMPLES, copy_model
@@ -60,3 +62,37 @@ def test_predict_loads_neither_scikit_learn_nor_pandas_nor_spacy(small_model):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert "label:" in result.stdout  # it predicted
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_a_missing_scoring_file_is_refused(small_model, tmp_path):
+    model = copy_model(small_model, tmp_path / "model.joblib")
+    scoring_path(model).unlink()
+    with pytest.raises(ModelError, match="missing or unreadable"):
+        load_model(model)
+
+
+def test_scoring_arrays_that_do_not_fit_together_are_refused(small_model, tmp_path):
+    model = copy_model(small_model, tmp_path / "model.joblib")
+    with np.load(scoring_path(model), allow_pickle=False) as arrays:
+        parts = {name: arrays[name] for name in arrays.files}
+    parts["idf"] = parts["idf"][:-1]  # one column short
+    with scoring_path(model).open("wb") as handle:
+        np.savez(handle, **parts)
+    manifest = json.loads(manifest_path(model).read_text())
+    manifest["scoring_sha256"] = hashlib.sha256(scoring_path(model).read_bytes()).hexdigest()
+    manifest_path(model).write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="do not fit together"):
+        load_model(model)
+
+
+def test_batch_predictions_without_explanations_are_the_same(model, corpus):
+    from jobclass.text import Posting
+
+    rows = corpus.head(50)
+    postings = [Posting(text, title) for text, title in zip(rows["description"], rows["title"], strict=True)]
+    explained, _ = model.predict_with_and_without_titles(postings)
+    plain, _ = model.predict_with_and_without_titles(postings, explain=False)
+    assert [(p.label, p.probabilities, p.review) for p in plain] == [
+        (p.label, p.probabilities, p.review) for p in explained
+    ]
+    assert all(p.top_terms == () for p in plain) and any(p.top_terms for p in explained)

@@ -1,7 +1,7 @@
 """The batch runner: chunks in, labeled rows and error rows out, in input order, on N processes.
 
 `label_chunk` is the one per-chunk function; the local engine maps it over chunks in worker processes
-(each loads the model and the spaCy pipeline once) and the Dask engine over dataframe partitions. The
+(each loads the model and the reader once) and the Dask engine over dataframe partitions. The
 local engine keeps each finished chunk in a checkpoint (`checkpoint.py`) and assembles the outputs from
 it at the end, so a killed run can resume.
 """
@@ -100,9 +100,9 @@ def label_chunk(
 
 @lru_cache(maxsize=2)
 def worker_model(model_path: str) -> Classifier:
-    """The model, loaded once per process (workers call this for every chunk). scikit-learn and the
-    model load here, in the workers: the parent process only reads input and writes output, and stays
-    small (forked workers would otherwise each count its copy in their resident memory too)."""
+    """The model, loaded once per process (workers call this for every chunk). The model and its
+    libraries load here, in the workers: the parent process only reads input and writes output, and
+    stays small (forked workers would otherwise each count its copy in their resident memory too)."""
     from jobclass.classifier import load_model
 
     return load_model(model_path)

@@ -17,7 +17,8 @@ from jobclass.reading.sections import NeedReader
 from jobclass.skills.extraction import SkillsReport
 
 
-class Evidence(NamedTuple):  # a tuple: dozens per posting, made for every posting of a batch
+@dataclass(frozen=True, slots=True)
+class Evidence:
     """One item of a profile found in the posting: the group, what matched, the words and where."""
 
     group: str

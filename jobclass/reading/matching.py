@@ -250,8 +250,8 @@ def is_blocked(tokens: Tokens, start: int, end: int) -> bool:
     lower = tokens.lower
     following = lower[end] if end < len(lower) and not tokens.line_break_before(end) else ""
     previous = lower[start - 1] if start > 0 and not tokens.line_break_before(start) else ""
-    if following == "-":  # "C-suite", "Go-to-market"; a dash after a space is a list's
-        return tokens.glued(end)
+    if following == "-" and tokens.glued(end):  # "C-suite", "Go-to-market"; a spaced dash is a list's
+        return True
     if following == "'" and end + 1 < len(lower) and lower[end + 1] == "s":  # "R's"
         return True
     if following == "&" and end + 1 < len(lower) and len(lower[end + 1]) == 1:  # "R & D", "R&D"

@@ -24,12 +24,13 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from jobclass.reading.sections import COMPANY, PREFERRED, NeedReader
+from jobclass.reading.sections import COMPANY, PREFERRED, REQUIRED, NeedReader
 from jobclass.reading.tokens import Tokens, occurrences, same_length_lower
 
 DEGREE_LEVELS = ("none_stated", "bachelor", "master", "phd")
 _DEGREE_PATTERNS = (
-    ("phd", r"ph\.?\s?d\b\.?|doctorate|doctoral|d\.?phil\b"),
+    # "postdoctoral" names a position, not a degree
+    ("phd", r"ph\.?\s?d\b\.?|(?<!post)(?<!post-)(?:doctorate|doctoral)|d\.?phil\b"),
     (
         "master",
         r"master'?s?\b|masters\b|m\.\s?s\.|\bm\.?sc\b\.?|\bms\b(?!\s+(?:excel|office|word|sql|azure|teams|"
@@ -203,7 +204,8 @@ class DegreeMention(NamedTuple):
 def degree_mentions_in(reader: NeedReader, tokens: Tokens) -> tuple[DegreeMention, ...]:
     """Every degree the text names, the pattern tried only at the tokens a degree can start with and
     where a degree word is glued to another."""
-    places, glued = tokens.places(DEGREE_STARTS), occurrences(reader.lower, GLUED_DEGREE_WORDS)
+    places = tokens.places(DEGREE_STARTS)
+    glued = occurrences(reader.lower, GLUED_DEGREE_WORDS)
     return tuple(
         DegreeMention(match.lastgroup, match.start(), match.end())
         for match in tokens.anchored_matches(DEGREE_PATTERN, reader.lower, places, glued)
@@ -264,7 +266,9 @@ def read_qualifications(reader: NeedReader, degrees: tuple[DegreeMention, ...]) 
             else:
                 required_degrees.append(levels)
             field = field or degree_field(sentence)
-            if headless and block_end == len(text):
+            # a requirement's degree ("BS in Statistics"), not one in passing ("supervises PhD students")
+            asked = need == REQUIRED or degree_field(sentence) is not None
+            if headless and block_end == len(text) and asked:
                 paragraph_break = PARAGRAPH_BREAK.search(text, end)
                 block_end = paragraph_break.start() if paragraph_break else len(text)
         if another_rung and ladder is not None:

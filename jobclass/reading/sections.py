@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from dataclasses import dataclass, field
 
 from jobclass.reading.tokens import Tokens, same_length_lower, tokenize
@@ -132,6 +133,7 @@ _SENTENCE_BREAK = re.compile(
 )
 MAX_HEADING_WORDS = 7
 MAX_BARE_HEADING_WORDS = 5  # a heading line without a colon is short: longer lines are list items
+MAX_HEADING_CHARS = 71  # a whole-line heading's words, markup and colon aside
 MAX_HEADING_LINE = 90  # longer lines are headings only inline ("Must have: ..."), with an early colon
 
 
@@ -153,15 +155,11 @@ def heading_kind(heading: str) -> str | None:
     return None
 
 
-ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-MAX_HEADING_CHARS = 71
-
-
 def whole_heading(line: str) -> tuple[str, bool] | None:
     """(heading, whether a colon ends it) when the whole line is a heading: optional markup ("## ",
     "**"), up to 71 characters starting with a letter and holding none of : . ! ?, then an optional
-    colon and question mark ("Requirements", "**Nice to have:**"). String tests, not a regex: the
-    pattern this replaces backtracked over every line of every posting."""
+    colon and question mark ("Requirements", "## Nice to have:"). Plain string tests: every line of
+    every posting goes through here."""
     text = line.strip()
     if text.startswith("#"):
         marks = len(text) - len(text.lstrip("#"))
@@ -177,7 +175,7 @@ def whole_heading(line: str) -> tuple[str, bool] | None:
         text = text[:-1].rstrip()
     if text.endswith(("**", "__")):
         text = text[:-2]
-    if not text or text[0] not in ASCII_LETTERS or len(text) > MAX_HEADING_CHARS:
+    if not text or text[0] not in string.ascii_letters or len(text) > MAX_HEADING_CHARS:
         return None
     if any(mark in text for mark in "\n:.!?"):
         return None

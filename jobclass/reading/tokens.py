@@ -59,9 +59,6 @@ class Tokens:
         """True when token `index` follows the previous one with no space between ("C++", "R&D")."""
         return index > 0 and self.ends[index - 1] == self.starts[index]
 
-    def orth(self, index: int) -> str:
-        return self.text[self.starts[index] : self.ends[index]]
-
     def places(self, words: frozenset[str] = frozenset(), prefixes: tuple[str, ...] = ()) -> list[int]:
         """Indices of the tokens that are one of `words` or start with one of `prefixes`, in order."""
         return self.places_of_each([(words, prefixes)])[0]

@@ -25,7 +25,7 @@ Outcome = tuple[Posting, Analysis]
 
 
 class AnalysisWorker:
-    """Reads and analyses postings off the event loop, in one thread (the spaCy pipeline and the model are
+    """Reads and analyses postings off the event loop, in one thread (the reader and the model are
     used by that thread only). `await worker.analyse(read)` returns the posting `read()` gives and its
     analysis, or raises what reading or analysing it raised."""
 
@@ -37,7 +37,7 @@ class AnalysisWorker:
         self._draining: asyncio.Task | None = None
 
     def warm_up(self) -> None:
-        """Build the spaCy pipeline and read the rule files now, not on the first request."""
+        """Build the reader (rule files, lemma table) now, not on the first request."""
         self._thread.submit(self._read_and_analyse, [lambda: WARM_UP]).result()
 
     def close(self) -> None:
