@@ -77,12 +77,19 @@ class PostingReader:
         return TextReading(matches, skills, fits)
 
 
-@lru_cache(maxsize=4)
 def posting_reader(
     taxonomy_path: str | None = None, profiles_path: str | None = None, with_profiles: bool = True
 ) -> PostingReader:
     """The reader of a taxonomy and profiles file (the bundled ones by default), built once per process;
     `with_profiles=False` reads skills alone (a user taxonomy need not hold the profiles' skill ids)."""
+    as_text = lambda path: None if path is None else str(path)  # noqa: E731
+    return built_reader(
+        as_text(taxonomy_path), as_text(profiles_path) if with_profiles else None, with_profiles
+    )
+
+
+@lru_cache(maxsize=4)
+def built_reader(taxonomy_path: str | None, profiles_path: str | None, with_profiles: bool) -> PostingReader:
     profiles = load_profiles(profiles_path, taxonomy_path) if with_profiles else None
     return PostingReader(load_taxonomy(taxonomy_path), profiles)
 
