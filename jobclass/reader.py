@@ -82,14 +82,14 @@ def posting_reader(
 ) -> PostingReader:
     """The reader of a taxonomy and profiles file (the bundled ones by default), built once per process;
     `with_profiles=False` reads skills alone (a user taxonomy need not hold the profiles' skill ids)."""
-    as_text = lambda path: None if path is None else str(path)  # noqa: E731
-    return built_reader(
-        as_text(taxonomy_path), as_text(profiles_path) if with_profiles else None, with_profiles
-    )
+    taxonomy = None if taxonomy_path is None else str(taxonomy_path)
+    profiles = None if profiles_path is None or not with_profiles else str(profiles_path)
+    return built_reader(taxonomy, profiles, with_profiles)  # one reader however the paths were given
 
 
 @lru_cache(maxsize=4)
 def built_reader(taxonomy_path: str | None, profiles_path: str | None, with_profiles: bool) -> PostingReader:
+    """`posting_reader` for paths as strings, cached."""
     profiles = load_profiles(profiles_path, taxonomy_path) if with_profiles else None
     return PostingReader(load_taxonomy(taxonomy_path), profiles)
 
