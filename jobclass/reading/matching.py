@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import compress
 
-from jobclass.reading.tokens import TOKEN, Tokens, lemma_table
+from jobclass.reading.tokens import TOKEN, Tokens, lemma_table, places_of
 
 # Words near an ambiguous name ("R", "Go", "Spark") that show it is meant as a technology.
 TECH_CUES = frozenset(
@@ -196,13 +195,6 @@ def alias_ends(trie: dict, lower: list[str], start: int) -> list[tuple[int, str]
         if ALIAS_END in node:
             found.append((position, node[ALIAS_END]))
     return found[::-1]
-
-
-def places_of(words, sequence: list[str]) -> list[int]:
-    """The indices in `sequence` of the items in `words` (a set), found by C-level iteration."""
-    if not words:
-        return []
-    return list(compress(range(len(sequence)), map(set(words).__contains__, sequence)))
 
 
 def is_hashtag(tokens: Tokens, start: int) -> bool:

@@ -208,7 +208,7 @@ def degree_mentions_in(reader: NeedReader, tokens: Tokens) -> tuple[DegreeMentio
     glued = occurrences(reader.lower, GLUED_DEGREE_WORDS)
     return tuple(
         DegreeMention(match.lastgroup, match.start(), match.end())
-        for match in tokens.anchored_matches(DEGREE_PATTERN, reader.lower, places, glued)
+        for match in tokens.anchored_matches(DEGREE_PATTERN, places, glued)
     )
 
 

@@ -12,7 +12,7 @@ import re
 import string
 from dataclasses import dataclass, field
 
-from jobclass.reading.tokens import Tokens, same_length_lower, tokenize
+from jobclass.reading.tokens import Tokens, tokenize
 
 REQUIRED, PREFERRED, MENTIONED, COMPANY = "required", "preferred", "mentioned", "company"
 NEED_STRENGTH = {REQUIRED: 3, PREFERRED: 2, MENTIONED: 1}
@@ -300,13 +300,13 @@ class NeedReader:
     def of(cls, text: str, tokens: Tokens | None = None) -> NeedReader:
         """Read a text's sections, sentences and need cues; `tokens` (its tokenization, made here when
         not given) says where a cue can start."""
-        lower = same_length_lower(text)
-        tokens = tokens or tokenize(text)
+        tokens = tokenize(text) if tokens is None else tokens
+        lower = tokens.lowered
 
         patterns = (FORWARD_PREFERRED_CUE, PREFERRED_CUE, REQUIRED_CUE)
         places = tokens.places_of_each([FORWARD_CUE_STARTS, PREFERRED_CUE_STARTS, REQUIRED_CUE_STARTS])
         forward_spans, preferred_spans, required_spans = (
-            tuple(match.span() for match in tokens.anchored_matches(pattern, lower, at))
+            tuple(match.span() for match in tokens.anchored_matches(pattern, at))
             for pattern, at in zip(patterns, places, strict=True)
         )
         preferred = cue_starts(preferred_spans, forward_spans)

@@ -39,9 +39,11 @@ def same_length_lower(text: str) -> str:
 @dataclass(frozen=True)
 class Tokens:
     """The tokens of one text: `starts`/`ends` are character offsets, `lower` the lower-case forms and
-    `norms` the lower-case lemmas ("Deploying" -> "deploy")."""
+    `norms` the lower-case lemmas ("Deploying" -> "deploy"); `lowered` is the whole text lower-cased
+    with its offsets kept (`same_length_lower`)."""
 
     text: str
+    lowered: str
     starts: list[int]
     ends: list[int]
     lower: list[str]
@@ -74,16 +76,16 @@ class Tokens:
             wanted = distinct & words
             if prefixes:
                 wanted.update(word for word in prefixed if word.startswith(prefixes))
-            indices = range(len(self.lower))
-            found.append(list(compress(indices, map(wanted.__contains__, self.lower))) if wanted else [])
+            found.append(places_of(wanted, self.lower))
         return found
 
     def anchored_matches(
-        self, pattern: re.Pattern, lowered: str, places: list[int], offsets: list[int] = ()
+        self, pattern: re.Pattern, places: list[int], offsets: list[int] = ()
     ) -> list[re.Match]:
-        """What `pattern.finditer(lowered)` finds, for a pattern whose matches start where the tokens at
-        `places` (or the characters at `offsets`) start: the regex runs a few times on short stretches
-        instead of once over every character."""
+        """What `pattern.finditer(self.lowered)` finds, for a pattern whose matches start where the tokens
+        at `places` (or the characters at `offsets`) start: the regex runs a few times on short
+        stretches instead of once over every character."""
+        lowered = self.lowered
         found, covered = [], 0
         for start in sorted({*(self.starts[index] for index in places), *offsets}):
             if start < covered:
@@ -99,13 +101,21 @@ def tokenize(text: str, lemmas: dict[str, str] | None = None) -> Tokens:
     """Tokenize a text once; `lemmas` defaults to spaCy's English lookup table."""
     # One regex pass; map() over C-level callables keeps the per-token work out of Python bytecode
     # (tokens are a large share of what a posting costs).
-    matches = list(TOKEN.finditer(same_length_lower(text)))
+    lowered = same_length_lower(text)
+    matches = list(TOKEN.finditer(lowered))
     starts = list(map(re.Match.start, matches))
     ends = list(map(re.Match.end, matches))
     lower = list(map(re.Match.group, matches))
     table = lemma_table() if lemmas is None else lemmas
     norms = list(map(table.get, lower, lower))
-    return Tokens(text, starts, ends, lower, norms, line_starts(text, starts))
+    return Tokens(text, lowered, starts, ends, lower, norms, line_starts(text, starts))
+
+
+def places_of(words, sequence: list[str]) -> list[int]:
+    """The indices in `sequence` of the items in `words` (a set), found by C-level iteration."""
+    if not words:
+        return []
+    return list(compress(range(len(sequence)), map(set(words).__contains__, sequence)))
 
 
 def occurrences(text: str, words: tuple[str, ...]) -> list[int]:
